@@ -1,0 +1,7 @@
+//! One module per command group.
+
+pub(crate) mod assess;
+pub(crate) mod inventory;
+pub(crate) mod log;
+pub(crate) mod mof;
+pub(crate) mod plan;

@@ -1,0 +1,16 @@
+//! The WMI dialect of the Managed Object Format, as `mofcomp` accepts it.
+//!
+//! - [`source`]: decoding bytes (UTF-16LE/BE with or without BOM, UTF-8, Windows-1252) into text,
+//!   remembering encoding, BOM and newline style to write edits back the same way (DESIGN §3.1).
+//! - [`parse`](mod@parse) with the grammar in `mof.pest`: text into a lossless [`syntax`] tree,
+//!   every syntax error reported, resynchronising at the next top-level item (DESIGN §3.2–3.3).
+//! - [`span`]: byte spans and the line index used when rendering diagnostics.
+//! - [`syntax`]: the tree; items, their trivia and the namespace in force for each.
+//!
+//! The crate never prints and never exits; errors are typed values carrying spans.
+
+pub mod span;
+pub mod syntax;
+
+pub use span::{LineCol, LineIndex, Span};
+pub use syntax::{Document, Item, ItemKind, Namespace};
