@@ -9,8 +9,17 @@
 //!
 //! The crate never prints and never exits; errors are typed values carrying spans.
 
+pub mod edit;
+pub mod error;
+mod grammar;
+pub mod namespace;
+pub mod parse;
+pub mod source;
 pub mod span;
 pub mod syntax;
 
+pub use error::{ParseError, ParseErrorKind};
+pub use parse::{parse, Parsed};
+pub use source::{Encoding, Newline, SourceFile};
 pub use span::{LineCol, LineIndex, Span};
 pub use syntax::{Document, Item, ItemKind, Namespace};

@@ -361,6 +361,9 @@ pub enum ValueKind {
     Array(Vec<Value>),
     /// Embedded `instance of X { ... }`.
     Instance(Box<Instance>),
+    /// A bare identifier: DSP0004's object handle initialising a reference, which pywbem
+    /// accepts (`SystemCreationClassName = CIM_ComputerSystem;`); mofcomp does not.
+    Identifier(String),
 }
 
 /// DMTF qualifier declaration `qualifier Name : type[] = default, scope(...), flavor(...);`.
