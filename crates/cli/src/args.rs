@@ -7,7 +7,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Move an SMS 2003 estate to ConfigMgr 2007: MOF customisations, hierarchy inventory,
 /// upgrade assessment and side-by-side plans. Every action is a dry run unless `--apply`.
 #[derive(Debug, Parser)]
-#[command(name = "smsmig", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "smsmig",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: GlobalArgs,
@@ -136,7 +141,11 @@ pub(crate) struct InventoryPullArgs {
     #[arg(long)]
     pub(crate) database: String,
     /// SQL login (password from SMSMIG_SQL_PASSWORD or a prompt).
-    #[arg(long, required_unless_present = "integrated", conflicts_with = "integrated")]
+    #[arg(
+        long,
+        required_unless_present = "integrated",
+        conflicts_with = "integrated"
+    )]
     pub(crate) user: Option<String>,
     /// Integrated (Windows) authentication.
     #[arg(long)]
@@ -147,6 +156,9 @@ pub(crate) struct InventoryPullArgs {
     /// Query timeout in seconds.
     #[arg(long, default_value_t = 300)]
     pub(crate) timeout: u64,
+    /// How often to reconnect and restart a table after a dropped connection.
+    #[arg(long, default_value_t = 2)]
+    pub(crate) retries: u32,
     /// Directory to write the CSV files into.
     #[arg(long)]
     pub(crate) out: PathBuf,

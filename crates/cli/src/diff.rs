@@ -21,7 +21,11 @@ pub(crate) fn unified(old: &str, new: &str, old_name: &str, new_name: &str, colo
     text.push('\n');
     for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
         let range = hunk.header().to_string();
-        text.push_str(&paint(color, AnsiColor::Cyan.on_default(), range.trim_end()));
+        text.push_str(&paint(
+            color,
+            AnsiColor::Cyan.on_default(),
+            range.trim_end(),
+        ));
         text.push('\n');
         for change in hunk.iter_changes() {
             let (sign, style) = match change.tag() {

@@ -6,6 +6,7 @@ mod args;
 mod cmd;
 mod diff;
 mod output;
+mod render;
 mod write;
 
 use std::io::{self, Write};

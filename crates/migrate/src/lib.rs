@@ -2,4 +2,8 @@
 //!
 //! The crate never prints and never exits; errors are typed values.
 
+pub mod assess;
+pub mod hinv;
 pub mod inventory;
+pub mod logs;
+pub mod plan;

@@ -6,8 +6,8 @@
 //!
 //! - [`decode`]: [`LogReader`] sniffs the encoding from the first bytes and decodes fixed-size
 //!   chunks incrementally with `encoding_rs`, yielding one line at a time;
-//! - [`line`]: `nom` parsers for the two line shapes, `<MM-DD-YYYY HH:MM:SS> text` and the SMS
-//!   trace format `text $$<Component><MM-DD-YYYY HH:MM:SS.mmm+TZ><thread=N (0xN)>`;
+//! - [`line`](mod@line): `nom` parsers for the two line shapes, `<MM-DD-YYYY HH:MM:SS> text`
+//!   and the SMS trace format `text $$<Component><MM-DD-YYYY HH:MM:SS.mmm+TZ><thread=N (0xN)>`;
 //! - [`entry`]: [`Entries`] groups lines into log entries, joining continuation lines (a
 //!   prerequisite rule's SQL often spans several lines without a timestamp);
 //! - [`sql`]: a small T-SQL lexer that makes the logged queries runnable — the prerequisite

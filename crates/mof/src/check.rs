@@ -32,7 +32,11 @@ pub fn check(set: &SourceSet) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     for id in set.ids() {
         let file = set.file(id);
-        out.extend(file.errors.iter().map(|e| Diagnostic::syntax(id, e.clone())));
+        out.extend(
+            file.errors
+                .iter()
+                .map(|e| Diagnostic::syntax(id, e.clone())),
+        );
         lang::check_items(id, &file.document, &mut out);
     }
     out.extend(set.diagnostics().iter().cloned());
@@ -64,7 +68,10 @@ impl<'a> ClassIndex<'a> {
         let mut classes = HashMap::new();
         for e in &unit.entries {
             if let ItemKind::Class(c) = &e.item.kind {
-                let key = (entry_namespace(e).unwrap_or_default(), c.name.text.to_lowercase());
+                let key = (
+                    entry_namespace(e).unwrap_or_default(),
+                    c.name.text.to_lowercase(),
+                );
                 classes.entry(key).or_insert((e, c));
             }
         }
@@ -122,13 +129,11 @@ fn duplicate_classes(unit: &Unit<'_>, out: &mut Vec<Diagnostic>) {
                         name: c.name.text.clone(),
                         namespace,
                     };
-                    out.push(
-                        Diagnostic::new(kind, e.file, c.name.span).with_related(
-                            file,
-                            span,
-                            RelatedNote::FirstDefinition,
-                        ),
-                    );
+                    out.push(Diagnostic::new(kind, e.file, c.name.span).with_related(
+                        file,
+                        span,
+                        RelatedNote::FirstDefinition,
+                    ));
                 } else {
                     first.insert(key, (e.file, c.name.span));
                 }
@@ -153,13 +158,11 @@ fn aliases(unit: &Unit<'_>, out: &mut Vec<Diagnostic>) {
             let kind = DiagnosticKind::DuplicateAlias {
                 alias: alias.text.clone(),
             };
-            out.push(
-                Diagnostic::new(kind, e.file, alias.span).with_related(
-                    file,
-                    span,
-                    RelatedNote::FirstDefinition,
-                ),
-            );
+            out.push(Diagnostic::new(kind, e.file, alias.span).with_related(
+                file,
+                span,
+                RelatedNote::FirstDefinition,
+            ));
         } else {
             defined.insert(key, (e.file, alias.span));
         }

@@ -254,7 +254,7 @@ pub enum DiagnosticKind {
     },
 
     /// E0201: a `#pragma include` whose file cannot be read.
-    #[error("included file `{path}` cannot be read ({reason})", path = path.display())]
+    #[error("included file `{path}` cannot be read ({})", io_reason(*reason), path = path.display())]
     IncludeNotFound {
         /// The path resolved relative to the including file.
         path: PathBuf,
@@ -390,6 +390,14 @@ pub enum DiagnosticKind {
     },
 }
 
+fn io_reason(kind: std::io::ErrorKind) -> String {
+    match kind {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        other => other.to_string(),
+    }
+}
+
 fn chain_text(chain: &[PathBuf]) -> String {
     chain
         .iter()
@@ -473,7 +481,12 @@ impl DiagnosticKind {
 /// Sort diagnostics by file, then position, then code, so output is deterministic.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (a.file, a.span.start, a.span.end, a.code()).cmp(&(b.file, b.span.start, b.span.end, b.code()))
+        (a.file, a.span.start, a.span.end, a.code()).cmp(&(
+            b.file,
+            b.span.start,
+            b.span.end,
+            b.code(),
+        ))
     });
 }
 
@@ -518,7 +531,10 @@ mod tests {
             properties: vec!["P".into()],
             explicit: true,
         };
-        assert_eq!(kind.to_string(), "`A` is not reported (SMS_Report(FALSE)) but reports P");
+        assert_eq!(
+            kind.to_string(),
+            "`A` is not reported (SMS_Report(FALSE)) but reports P"
+        );
         let kind = DiagnosticKind::IncludeCycle {
             path: "a.mof".into(),
             chain: vec!["a.mof".into(), "b.mof".into(), "a.mof".into()],

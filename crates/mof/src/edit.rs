@@ -147,7 +147,11 @@ pub fn with_newlines(text: &str, newline: &str) -> String {
     while let Some(pos) = rest.find(['\r', '\n']) {
         out.push_str(&rest[..pos]);
         out.push_str(newline);
-        let skip = if rest[pos..].starts_with("\r\n") { 2 } else { 1 };
+        let skip = if rest[pos..].starts_with("\r\n") {
+            2
+        } else {
+            1
+        };
         rest = &rest[pos + skip..];
     }
     out.push_str(rest);

@@ -13,6 +13,7 @@
 //! | E0004 | [`ParseErrorKind::InvalidEscape`]         | `UNRECOGNIZED_TOKEN`                  |
 //! | E0005 | [`ParseErrorKind::InvalidNumber`]         | `ILLEGAL_CONSTANT_VALUE`              |
 //! | E0006 | [`ParseErrorKind::InvalidChar16`]         | `ILLEGAL_CONSTANT_VALUE`              |
+//! | E0007 | [`ParseErrorKind::NestingTooDeep`]        | none                                  |
 //!
 //! Codes are stable: a code is never reused for another kind.
 
@@ -63,6 +64,12 @@ pub enum ParseErrorKind {
         /// The literal as written.
         literal: String,
     },
+    /// Brackets nested deeper than [`crate::parse::MAX_NESTING`] levels.
+    #[error("brackets nested more than {limit} levels deep")]
+    NestingTooDeep {
+        /// The nesting limit.
+        limit: usize,
+    },
     /// A char16 literal that does not hold exactly one character.
     #[error("char16 literal `{literal}` must hold exactly one character")]
     InvalidChar16 {
@@ -88,6 +95,7 @@ impl ParseError {
             ParseErrorKind::InvalidEscape { .. } => "E0004",
             ParseErrorKind::InvalidNumber { .. } => "E0005",
             ParseErrorKind::InvalidChar16 { .. } => "E0006",
+            ParseErrorKind::NestingTooDeep { .. } => "E0007",
         }
     }
 
@@ -99,7 +107,7 @@ impl ParseError {
             ParseErrorKind::UnterminatedString | ParseErrorKind::InvalidEscape { .. } => {
                 Some("WBEMMOF_E_UNRECOGNIZED_TOKEN")
             }
-            ParseErrorKind::UnterminatedComment => None,
+            ParseErrorKind::UnterminatedComment | ParseErrorKind::NestingTooDeep { .. } => None,
             ParseErrorKind::InvalidNumber { .. } | ParseErrorKind::InvalidChar16 { .. } => {
                 Some("WBEMMOF_E_ILLEGAL_CONSTANT_VALUE")
             }
@@ -164,7 +172,10 @@ mod tests {
         assert_eq!(e.code(), "E0001");
         assert_eq!(e.wbem_name(), Some("WBEMMOF_E_EXPECTED_SEMI"));
         let e = syntax(&["`,`", "`]`", "`:`"], "end of file");
-        assert_eq!(e.to_string(), "expected one of `,`, `]`, `:`, found end of file");
+        assert_eq!(
+            e.to_string(),
+            "expected one of `,`, `]`, `:`, found end of file"
+        );
         assert_eq!(e.wbem_name(), Some("WBEMMOF_E_EXPECTED_CLOSE_BRACKET"));
         let e = syntax(&["property name"], "`;`");
         assert_eq!(e.wbem_name(), Some("WBEMMOF_E_EXPECTED_PROPERTY_NAME"));
@@ -177,9 +188,16 @@ mod tests {
         let kinds = [
             ParseErrorKind::UnterminatedString,
             ParseErrorKind::UnterminatedComment,
-            ParseErrorKind::InvalidEscape { escape: "\\q".into() },
-            ParseErrorKind::InvalidNumber { literal: "09".into() },
-            ParseErrorKind::InvalidChar16 { literal: "'ab'".into() },
+            ParseErrorKind::InvalidEscape {
+                escape: "\\q".into(),
+            },
+            ParseErrorKind::InvalidNumber {
+                literal: "09".into(),
+            },
+            ParseErrorKind::InvalidChar16 {
+                literal: "'ab'".into(),
+            },
+            ParseErrorKind::NestingTooDeep { limit: 64 },
         ];
         let mut codes: Vec<_> = kinds
             .into_iter()
@@ -188,6 +206,6 @@ mod tests {
         codes.push("E0001");
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), 6);
+        assert_eq!(codes.len(), 7);
     }
 }

@@ -97,7 +97,10 @@ impl SourceSet {
     ///
     /// # Errors
     /// [`LoadError::Read`] when `read` fails for a root.
-    pub fn load_with<P: AsRef<Path>>(roots: &[P], read: &mut Reader<'_>) -> Result<Self, LoadError> {
+    pub fn load_with<P: AsRef<Path>>(
+        roots: &[P],
+        read: &mut Reader<'_>,
+    ) -> Result<Self, LoadError> {
         let mut loader = Loader {
             set: SourceSet::default(),
             by_key: BTreeMap::new(),
@@ -128,7 +131,10 @@ impl SourceSet {
             .iter()
             .map(|(p, b)| (normalize_path(p.as_ref()), b.to_vec()))
             .collect();
-        let roots: Vec<PathBuf> = files.iter().map(|(p, _)| p.as_ref().to_path_buf()).collect();
+        let roots: Vec<PathBuf> = files
+            .iter()
+            .map(|(p, _)| p.as_ref().to_path_buf())
+            .collect();
         let mut read = |path: &Path| {
             map.get(&normalize_path(path))
                 .cloned()
@@ -188,9 +194,7 @@ impl SourceSet {
                 continue;
             }
             let subsumed = self.roots.iter().enumerate().any(|(j, &other)| {
-                other != root
-                    && reach[j].contains(&root)
-                    && (!reach[i].contains(&other) || j < i)
+                other != root && reach[j].contains(&root) && (!reach[i].contains(&other) || j < i)
             });
             if subsumed {
                 continue;
@@ -343,8 +347,8 @@ impl Loader<'_, '_> {
         let span = including.document.items[item].span;
         let dir = including.path.parent().unwrap_or_else(|| Path::new(""));
         // `\` is the separator in MOF files written on Windows.
-        let path = dir.join(target.replace('\\', "/"));
-        let key = normalize_path(&path);
+        let key = normalize_path(&dir.join(target.replace('\\', "/")));
+        let path = key.clone();
         if let Some(&existing) = self.by_key.get(&key) {
             if let Some(pos) = self.stack.iter().position(|&f| f == existing) {
                 let mut chain: Vec<PathBuf> = self.stack[pos..]
@@ -460,8 +464,14 @@ mod tests {
     #[test]
     fn includes_are_followed_relative_to_the_including_file() {
         let set = SourceSet::from_sources(&[
-            ("top/a.mof", &b"#pragma include(\"sub\\\\b.mof\")\nclass A {};\n"[..]),
-            ("top/sub/b.mof", &b"#pragma include(\"c.mof\")\nclass B {};\n"[..]),
+            (
+                "top/a.mof",
+                &b"#pragma include(\"sub\\\\b.mof\")\nclass A {};\n"[..],
+            ),
+            (
+                "top/sub/b.mof",
+                &b"#pragma include(\"c.mof\")\nclass B {};\n"[..],
+            ),
             ("top/sub/c.mof", &b"class C {};\n"[..]),
         ]);
         assert!(set.diagnostics().is_empty(), "{:?}", set.diagnostics());
@@ -476,13 +486,20 @@ mod tests {
     #[test]
     fn cycles_and_missing_files_are_diagnostics() {
         let set = SourceSet::from_sources(&[
-            ("a.mof", &b"#pragma include(\"b.mof\")\n#pragma include(\"gone.mof\")\n"[..]),
+            (
+                "a.mof",
+                &b"#pragma include(\"b.mof\")\n#pragma include(\"gone.mof\")\n"[..],
+            ),
             ("b.mof", &b"#pragma include(\"a.mof\")\n"[..]),
         ]);
         let codes: Vec<_> = set.diagnostics().iter().map(Diagnostic::code).collect();
         assert_eq!(codes, ["E0202", "E0201"]);
         let units = set.units();
-        assert_eq!(units.len(), 1, "a and b include each other: the first root wins");
+        assert_eq!(
+            units.len(),
+            1,
+            "a and b include each other: the first root wins"
+        );
         assert_eq!(units[0].root, FileId(0));
     }
 
@@ -496,13 +513,20 @@ mod tests {
             ("b.mof", &b"class B {};\n"[..]),
         ]);
         let units = set.units();
-        let b = units[0].entries.iter().find(|e| e.file == FileId(1)).unwrap();
+        let b = units[0]
+            .entries
+            .iter()
+            .find(|e| e.file == FileId(1))
+            .unwrap();
         assert_eq!(b.namespace.unwrap().normalized, "root\\cimv2\\sms");
         assert_eq!(b.ns_pragma, Some((FileId(0), 0)));
     }
 
     #[test]
     fn normalize_path_applies_dot_dot() {
-        assert_eq!(normalize_path(Path::new("a/./b/../c.mof")), PathBuf::from("a/c.mof"));
+        assert_eq!(
+            normalize_path(Path::new("a/./b/../c.mof")),
+            PathBuf::from("a/c.mof")
+        );
     }
 }

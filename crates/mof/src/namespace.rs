@@ -45,7 +45,10 @@ mod tests {
     #[test]
     fn server_prefix_slashes_and_case() {
         assert_eq!(normalize_namespace(r"\\.\root\cimv2"), r"root\cimv2");
-        assert_eq!(normalize_namespace(r"\\MYSERVER\Root\CIMv2\sms"), r"root\cimv2\sms");
+        assert_eq!(
+            normalize_namespace(r"\\MYSERVER\Root\CIMv2\sms"),
+            r"root\cimv2\sms"
+        );
         assert_eq!(normalize_namespace("root/suse"), r"root\suse");
         assert_eq!(normalize_namespace(r"\\.\root"), "root");
         assert_eq!(normalize_namespace(r"\\."), "");

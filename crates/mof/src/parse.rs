@@ -18,6 +18,10 @@ use crate::grammar::{MofParser, Rule};
 use crate::span::Span;
 use crate::syntax::{Document, Item, ItemKind, Namespace};
 
+/// How deeply `{`, `[` and `(` may nest. Real files stay under ten levels; the bound keeps the
+/// recursive grammar and the tree well inside any thread's stack.
+pub const MAX_NESTING: usize = 64;
+
 /// The result of [`parse`]: the tree of everything that parsed, and every syntax error.
 #[derive(Clone, Debug, Default)]
 pub struct Parsed {
@@ -43,43 +47,93 @@ impl Parsed {
 /// carries the namespace it switches to.
 #[must_use]
 pub fn parse(text: &str) -> Parsed {
-    let mut items = Vec::new();
     let mut errors = Vec::new();
-    let mut namespace: Option<Namespace> = None;
-    let mut pos = 0;
-    let trailing = loop {
-        let start = match scan::skip_trivia(text, pos) {
+    let mut builder = Builder::default();
+    // The grammar recurses once per bracket level; bound it before running it.
+    let deep = scan::too_deep(text, MAX_NESTING);
+    // Fast path: the whole text in one go. Only when it fails is the text parsed again item by
+    // item, which reports every error and resynchronises after each.
+    let whole = if deep {
+        None
+    } else {
+        MofParser::parse(Rule::file, text).ok()
+    };
+    if let Some(mut pairs) = whole {
+        let items = pairs.next().into_iter().flat_map(|file| file.into_inner());
+        for pair in items.filter(|p| p.as_rule() == Rule::item) {
+            let (start, end) = (pair.as_span().start(), pair.as_span().end());
+            let span = Span::new(start, scan::tight_end(text, start, end));
+            let kind = convert::Converter::new(0, &mut errors).item(pair);
+            builder.push(span, kind);
+        }
+        return builder.finish(text, errors);
+    }
+    loop {
+        let start = match scan::skip_trivia(text, builder.pos) {
             Ok(start) if start < text.len() => start,
-            Ok(_) => break Span::new(pos, text.len()),
+            Ok(_) => break,
             Err(comment) => {
                 errors.push(ParseError::new(
                     Span::new(comment, comment + 2),
                     ParseErrorKind::UnterminatedComment,
                 ));
-                break Span::new(pos, text.len());
+                break;
             }
         };
-        let leading = Span::new(pos, start);
-        let (span, kind) = parse_item(text, start, &mut errors);
+        let too_deep = deep
+            .then(|| scan::nesting_exceeded(text, start, MAX_NESTING, true))
+            .flatten();
+        let (span, kind) = match too_deep {
+            Some(at) => {
+                errors.push(ParseError::new(
+                    Span::new(at, at + 1),
+                    ParseErrorKind::NestingTooDeep { limit: MAX_NESTING },
+                ));
+                error_region(text, start, at)
+            }
+            None => parse_item(text, start, &mut errors),
+        };
+        builder.push(span, kind);
+    }
+    builder.finish(text, errors)
+}
+
+/// Collects items, giving each its leading trivia and the namespace in force.
+#[derive(Default)]
+struct Builder {
+    items: Vec<Item>,
+    namespace: Option<Namespace>,
+    /// End of the last item: where the next item's leading trivia starts.
+    pos: usize,
+}
+
+impl Builder {
+    fn push(&mut self, span: Span, kind: ItemKind) {
         if let ItemKind::Pragma(pragma) = &kind {
             if pragma.name.is("namespace") {
                 if let Some(path) = pragma.first_string() {
-                    namespace = Some(Namespace::new(path));
+                    self.namespace = Some(Namespace::new(path));
                 }
             }
         }
-        items.push(Item {
-            leading,
+        self.items.push(Item {
+            leading: Span::new(self.pos, span.start),
             span,
             kind,
-            namespace: namespace.clone(),
+            namespace: self.namespace.clone(),
         });
-        pos = span.end;
-    };
-    errors.sort_by_key(|e| (e.span.start, e.span.end));
-    Parsed {
-        document: Document { items, trailing },
-        errors,
+        self.pos = span.end;
+    }
+
+    fn finish(self, text: &str, mut errors: Vec<ParseError>) -> Parsed {
+        errors.sort_by_key(|e| (e.span.start, e.span.end));
+        Parsed {
+            document: Document {
+                items: self.items,
+                trailing: Span::new(self.pos, text.len()),
+            },
+            errors,
+        }
     }
 }
 
@@ -90,7 +144,8 @@ fn parse_item(text: &str, start: usize, errors: &mut Vec<ParseError>) -> (Span, 
     match MofParser::parse(Rule::item, input) {
         Ok(mut pairs) => match pairs.next() {
             Some(pair) => {
-                let span = Span::new(start + pair.as_span().start(), start + pair.as_span().end());
+                let (from, to) = (start + pair.as_span().start(), start + pair.as_span().end());
+                let span = Span::new(from, scan::tight_end(text, from, to));
                 let kind = convert::Converter::new(start, errors).item(pair);
                 (span, kind)
             }

@@ -151,9 +151,17 @@ impl SourceFile {
                 Err(_) => (decode_1252(bytes), Encoding::Windows1252, false),
             }
         } else if let Some(rest) = bytes.strip_prefix(BOM_UTF16LE) {
-            (decode_utf16_lossy(rest, Endian::Little), Encoding::Utf16Le, true)
+            (
+                decode_utf16_lossy(rest, Endian::Little),
+                Encoding::Utf16Le,
+                true,
+            )
         } else if let Some(rest) = bytes.strip_prefix(BOM_UTF16BE) {
-            (decode_utf16_lossy(rest, Endian::Big), Encoding::Utf16Be, true)
+            (
+                decode_utf16_lossy(rest, Endian::Big),
+                Encoding::Utf16Be,
+                true,
+            )
         } else if let Some((text, encoding)) = sniff_utf16(bytes) {
             (text, encoding, false)
         } else if let Ok(text) = std::str::from_utf8(bytes) {
@@ -212,7 +220,8 @@ impl SourceFile {
     /// true except for Windows-1252).
     #[must_use]
     pub fn can_encode(&self, text: &str) -> bool {
-        self.encoding != Encoding::Windows1252 || text.chars().all(|c| encode_1252_char(c).is_some())
+        self.encoding != Encoding::Windows1252
+            || text.chars().all(|c| encode_1252_char(c).is_some())
     }
 
     /// The line ending new lines should use so they match the file: `"\r\n"` for CRLF files
@@ -319,7 +328,11 @@ mod tests {
     use super::*;
 
     fn utf16le(text: &str, bom: bool) -> Vec<u8> {
-        let mut out = if bom { BOM_UTF16LE.to_vec() } else { Vec::new() };
+        let mut out = if bom {
+            BOM_UTF16LE.to_vec()
+        } else {
+            Vec::new()
+        };
         for unit in text.encode_utf16() {
             out.extend_from_slice(&unit.to_le_bytes());
         }
@@ -360,11 +373,17 @@ mod tests {
     #[test]
     fn utf8_with_and_without_bom() {
         let sf = SourceFile::decode(b"\xEF\xBB\xBFa\r\nb\n");
-        assert_eq!((sf.encoding, sf.bom, sf.newline), (Encoding::Utf8, true, Newline::Mixed));
+        assert_eq!(
+            (sf.encoding, sf.bom, sf.newline),
+            (Encoding::Utf8, true, Newline::Mixed)
+        );
         assert_eq!(sf.text, "a\r\nb\n");
         assert_eq!(sf.encode(&sf.text), b"\xEF\xBB\xBFa\r\nb\n");
         let sf = SourceFile::decode("ç\r".as_bytes());
-        assert_eq!((sf.encoding, sf.bom, sf.newline), (Encoding::Utf8, false, Newline::Cr));
+        assert_eq!(
+            (sf.encoding, sf.bom, sf.newline),
+            (Encoding::Utf8, false, Newline::Cr)
+        );
         assert_eq!(sf.newline_str(), "\r");
     }
 

@@ -310,7 +310,10 @@ pub fn classify(set: &SourceSet) -> Layout {
 type ClassKey = (String, String);
 
 fn class_key(entry: &Entry<'_>, name: &str) -> ClassKey {
-    (entry_namespace(entry).unwrap_or_default(), name.to_lowercase())
+    (
+        entry_namespace(entry).unwrap_or_default(),
+        name.to_lowercase(),
+    )
 }
 
 fn classify_unit(unit: &Unit<'_>, layout: &mut Layout) {
@@ -323,7 +326,10 @@ fn classify_unit(unit: &Unit<'_>, layout: &mut Layout) {
     let mut classes: HashMap<ClassKey, Vec<usize>> = HashMap::new();
     for (pos, e) in entries.iter().enumerate() {
         if let ItemKind::Class(c) = &e.item.kind {
-            classes.entry(class_key(e, &c.name.text)).or_default().push(pos);
+            classes
+                .entry(class_key(e, &c.name.text))
+                .or_default()
+                .push(pos);
         }
     }
     let mut placed: Vec<Option<Placement>> = vec![None; entries.len()];
@@ -388,13 +394,15 @@ fn classify_unit(unit: &Unit<'_>, layout: &mut Layout) {
             }
             _ => continue,
         };
-        placed[pos] = Some(match target.and_then(|name| find_class(pos, e, &name, after)) {
-            Some(class_pos) => travel(e, &entries, &placed, class_pos),
-            None => {
-                let (role, reason) = base_role(e);
-                place(e, Some(role), Sides::of(role), reason)
-            }
-        });
+        placed[pos] = Some(
+            match target.and_then(|name| find_class(pos, e, &name, after)) {
+                Some(class_pos) => travel(e, &entries, &placed, class_pos),
+                None => {
+                    let (role, reason) = base_role(e);
+                    place(e, Some(role), Sides::of(role), reason)
+                }
+            },
+        );
     }
     // Pass 3: provider instances travel with their first user; registrations with the provider.
     let users = ProviderUsers::collect(&entries);
@@ -405,12 +413,21 @@ fn classify_unit(unit: &Unit<'_>, layout: &mut Layout) {
         if !is_provider(i) {
             continue;
         }
-        let by_name = string_property(i, "Name").and_then(|n| users.by_name.get(&n.to_lowercase()));
+        // A provider serves the namespace it is registered in.
+        let by_name = string_property(i, "Name").and_then(|n| {
+            let ns = entry_namespace(e).unwrap_or_default();
+            users.by_name.get(&(ns, n.to_lowercase()))
+        });
         let by_alias = i
             .alias
             .as_ref()
             .and_then(|a| users.by_alias.get(&a.text.to_lowercase()));
-        let user = by_name.into_iter().chain(by_alias).copied().filter(|&u| placed[u].is_some()).min();
+        let user = by_name
+            .into_iter()
+            .chain(by_alias)
+            .copied()
+            .filter(|&u| placed[u].is_some())
+            .min();
         placed[pos] = Some(match user {
             Some(u) => travel(e, &entries, &placed, u),
             None => {
@@ -490,7 +507,12 @@ fn classify_unit(unit: &Unit<'_>, layout: &mut Layout) {
 }
 
 /// A placement that copies the sides of the entry at `target`.
-fn travel(e: &Entry<'_>, entries: &[&Entry<'_>], placed: &[Option<Placement>], target: usize) -> Placement {
+fn travel(
+    e: &Entry<'_>,
+    entries: &[&Entry<'_>],
+    placed: &[Option<Placement>],
+    target: usize,
+) -> Placement {
     let t = placed[target]
         .as_ref()
         .expect("an item travels only with an item placed before it");
@@ -505,9 +527,10 @@ fn travel(e: &Entry<'_>, entries: &[&Entry<'_>], placed: &[Option<Placement>], t
     }
 }
 
-/// Who uses a provider, by provider name (`Provider("RegPropProv")` qualifiers) and by alias.
+/// Who uses a provider: by namespace and provider name (`Provider("RegPropProv")` qualifiers),
+/// and by alias.
 struct ProviderUsers {
-    by_name: BTreeMap<String, usize>,
+    by_name: BTreeMap<(String, String), usize>,
     by_alias: BTreeMap<String, usize>,
 }
 
@@ -541,8 +564,12 @@ impl ProviderUsers {
                 }
                 _ => {}
             }
+            let ns = entry_namespace(e).unwrap_or_default();
             for n in names {
-                users.by_name.entry(n.to_lowercase()).or_insert(pos);
+                users
+                    .by_name
+                    .entry((ns.clone(), n.to_lowercase()))
+                    .or_insert(pos);
             }
             for a in aliases {
                 users.by_alias.entry(a.to_lowercase()).or_insert(pos);
@@ -608,7 +635,12 @@ fn instance_path_class(path: &str) -> String {
     } else {
         path
     };
-    local.split(['.', '=']).next().unwrap_or(local).trim().to_owned()
+    local
+        .split(['.', '='])
+        .next()
+        .unwrap_or(local)
+        .trim()
+        .to_owned()
 }
 
 #[cfg(test)]

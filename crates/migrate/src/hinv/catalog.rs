@@ -6,7 +6,9 @@
 use std::fmt::Write as _;
 
 use smsmig_mof::split::{effective_namespace, looks_reporting, namespace_role, Role};
-use smsmig_mof::syntax::{Class, Feature, Instance, Item, ItemKind, Qualifiers, Value, ValueKind};
+use smsmig_mof::syntax::{
+    Class, Feature, Instance, Item, ItemKind, PragmaArg, Qualifiers, Value, ValueKind,
+};
 use smsmig_mof::Span;
 
 use super::load::MofFile;
@@ -103,6 +105,53 @@ pub(crate) fn item_namespace(item: &Item, role: Role) -> String {
         _ if role == Role::Reporting => SMS_NAMESPACE.to_owned(),
         _ => DEFAULT_NAMESPACE.to_owned(),
     }
+}
+
+/// The span of an item without the trivia a pragma's span may run on into: the tree promises
+/// a pragma ends at its closing parenthesis, but a pragma with an optional `;` can reach over
+/// the following blank lines and comments, which belong to the next item.
+pub(crate) fn item_span(text: &str, item: &Item) -> Span {
+    let ItemKind::Pragma(pragma) = &item.kind else {
+        return item.span;
+    };
+    let last = pragma
+        .args
+        .last()
+        .map_or(pragma.name.span.end, |arg| match arg {
+            PragmaArg::String { span, .. } => span.end,
+            PragmaArg::Word(ident) => ident.span.end,
+        });
+    let bytes = text.as_bytes();
+    let mut end = last.max(item.span.start);
+    let skip = |mut i: usize, newlines: bool| {
+        while i < item.span.end
+            && (bytes[i] == b' '
+                || bytes[i] == b'\t'
+                || (newlines && matches!(bytes[i], b'\r' | b'\n')))
+        {
+            i += 1;
+        }
+        i
+    };
+    let after = skip(end, true);
+    if after < item.span.end && bytes[after] == b')' {
+        end = after + 1;
+    }
+    let after = skip(end, false);
+    if after < item.span.end && bytes[after] == b';' {
+        end = after + 1;
+    }
+    Span::new(item.span.start, end.min(item.span.end))
+}
+
+/// The trivia above item `index`: from the end of the previous item (see [`item_span`]) to the
+/// item's start.
+pub(crate) fn leading(text: &str, items: &[Item], index: usize) -> Span {
+    let start = match index.checked_sub(1) {
+        Some(prev) => item_span(text, &items[prev]).end,
+        None => items[index].leading.start,
+    };
+    Span::new(start.min(items[index].span.start), items[index].span.start)
 }
 
 /// Every top-level class of `file` that takes part in hardware inventory: data classes and
@@ -240,7 +289,8 @@ fn qualifiers_signature(qualifiers: &Qualifiers) -> String {
         .list
         .iter()
         .map(|q| {
-            let mut flavors: Vec<String> = q.flavors.iter().map(|f| f.text.to_lowercase()).collect();
+            let mut flavors: Vec<String> =
+                q.flavors.iter().map(|f| f.text.to_lowercase()).collect();
             flavors.sort();
             format!(
                 "{}({}):{}",

@@ -11,7 +11,7 @@ use smsmig_mof::source::SourceFile;
 use smsmig_mof::Document;
 use walkdir::WalkDir;
 
-use super::error::{HinvError, ParseFailure};
+use super::{HinvError, ParseFailure};
 
 /// One decoded and parsed MOF file.
 #[derive(Clone, Debug)]
@@ -49,7 +49,7 @@ impl MofFile {
         if !parsed.errors.is_empty() {
             return Err(HinvError::Parse(Box::new(ParseFailure {
                 path,
-                text: source.text,
+                source,
                 errors: parsed.errors,
             })));
         }
@@ -128,7 +128,11 @@ impl Sources {
     ///
     /// # Errors
     /// The first file that cannot be read or does not parse.
-    pub fn load(site: &Path, minis: &[PathBuf], baseline: Option<&Path>) -> Result<Self, HinvError> {
+    pub fn load(
+        site: &Path,
+        minis: &[PathBuf],
+        baseline: Option<&Path>,
+    ) -> Result<Self, HinvError> {
         let site_file = MofFile::read(site)?;
         let site_canonical = fs::canonicalize(site).ok();
         let mut mini_files = Vec::new();

@@ -5,10 +5,12 @@
 //! source text; only the line breaks between pieces are new.
 
 use smsmig_mof::split::Role;
-use smsmig_mof::syntax::{Instance, ItemKind, ValueKind};
+use smsmig_mof::syntax::{Instance, Item, ItemKind, ValueKind};
 use smsmig_mof::Span;
 
-use super::catalog::{item_namespace, provider_name, providers_used, ClassRef};
+use super::catalog::{
+    item_namespace, item_span, leading, provider_name, providers_used, ClassRef, SMS_NAMESPACE,
+};
 
 /// A class ready to be inserted, with what travels with it.
 #[derive(Clone, Debug)]
@@ -30,6 +32,8 @@ pub(crate) struct Bundle {
 pub(crate) struct ProviderBlock {
     /// Lower-case provider name (`regpropprov`).
     pub(crate) name: String,
+    /// The alias of the `__Win32Provider` instance (`PropProv` for `as $PropProv`).
+    pub(crate) alias: Option<String>,
     /// The registration text.
     pub(crate) text: String,
 }
@@ -56,22 +60,30 @@ pub(crate) fn bundle(class: &ClassRef<'_>) -> Bundle {
         };
         let name = p.name.text.to_lowercase();
         let guards_this = name == "deleteclass"
-            && p.first_string().is_some_and(|c| c.eq_ignore_ascii_case(class.name()));
+            && p.first_string()
+                .is_some_and(|c| c.eq_ignore_ascii_case(class.name()));
         if !(guards_this || name == "classflags" || name == "namespace") {
             break;
         }
         first -= 1;
     }
+    // Where the last copied text ended, to tell whether a blank line preceded the next piece.
+    let mut copied_end = leading(text, items, first).start;
     for index in first..=class.index {
         let item = &items[index];
         let keep = index == class.index
             || (matches!(&item.kind, ItemKind::Pragma(p) if !p.name.is("namespace"))
                 && same_ns(index));
+        let body = if keep { item_text(text, item) } else { "" };
+        let above = leading(text, items, index);
         pieces.push(Piece {
-            comment: comment_block(text, item.leading),
-            body: if keep { item.span.slice(text) } else { "" },
-            blank_before: has_blank_line(item.leading.slice(text)),
+            comment: comment_block(text, above),
+            body,
+            blank_before: has_blank_line(&text[copied_end.min(above.end)..above.end]),
         });
+        if keep {
+            copied_end = item.span.start + body.len();
+        }
     }
     let mut instances: Vec<&Instance> = Vec::new();
     if class.role == Role::Data {
@@ -80,8 +92,8 @@ pub(crate) fn bundle(class: &ClassRef<'_>) -> Bundle {
                 if inst.class_name.is(class.name()) && same_ns(index) {
                     instances.push(inst);
                     pieces.push(Piece {
-                        comment: comment_block(text, item.leading),
-                        body: item.span.slice(text),
+                        comment: comment_block(text, leading(text, items, index)),
+                        body: item_text(text, item),
                         blank_before: true,
                     });
                 }
@@ -95,6 +107,12 @@ pub(crate) fn bundle(class: &ClassRef<'_>) -> Bundle {
             .collect()
     } else {
         Vec::new()
+    };
+    // Reporting classes all go under root\cimv2\sms in SMS_def.mof, whatever namespace below
+    // it a site compiled them into.
+    let namespace = match class.role {
+        Role::Reporting => SMS_NAMESPACE.to_owned(),
+        Role::Data => namespace,
     };
     Bundle {
         spelling: spelling(class, &namespace),
@@ -113,17 +131,21 @@ fn provider_block(
 ) -> Option<ProviderBlock> {
     let text = class.file.text();
     let items = &class.file.document.items;
-    let (index, provider) = items.iter().enumerate().find_map(|(i, item)| match &item.kind {
-        ItemKind::Instance(inst)
-            if provider_name(inst).is_some_and(|n| n.eq_ignore_ascii_case(name)) && same_ns(i) =>
-        {
-            Some((i, inst))
-        }
-        _ => None,
-    })?;
+    let (index, provider) = items
+        .iter()
+        .enumerate()
+        .find_map(|(i, item)| match &item.kind {
+            ItemKind::Instance(inst)
+                if provider_name(inst).is_some_and(|n| n.eq_ignore_ascii_case(name))
+                    && same_ns(i) =>
+            {
+                Some((i, inst))
+            }
+            _ => None,
+        })?;
     let mut pieces = vec![Piece {
-        comment: comment_block(text, items[index].leading),
-        body: items[index].span.slice(text),
+        comment: comment_block(text, leading(text, items, index)),
+        body: item_text(text, &items[index]),
         blank_before: false,
     }];
     if let Some(alias) = &provider.alias {
@@ -132,15 +154,16 @@ fn provider_block(
                 continue;
             };
             let lower = inst.class_name.text.to_ascii_lowercase();
-            let is_registration = lower.starts_with("__") && lower.ends_with("providerregistration");
+            let is_registration =
+                lower.starts_with("__") && lower.ends_with("providerregistration");
             let points_here = matches!(
                 inst.get("Provider").map(|v| &v.kind),
                 Some(ValueKind::Alias(a)) if a.eq_ignore_ascii_case(&alias.text)
             );
             if is_registration && points_here && same_ns(i) {
                 pieces.push(Piece {
-                    comment: comment_block(text, item.leading),
-                    body: item.span.slice(text),
+                    comment: comment_block(text, leading(text, items, i)),
+                    body: item_text(text, item),
                     blank_before: true,
                 });
             }
@@ -148,8 +171,14 @@ fn provider_block(
     }
     Some(ProviderBlock {
         name: name.to_owned(),
+        alias: provider.alias.as_ref().map(|a| a.text.clone()),
         text: render(&pieces),
     })
+}
+
+/// An item's text (see [`item_span`]).
+fn item_text<'t>(text: &'t str, item: &Item) -> &'t str {
+    item_span(text, item).slice(text).trim_end()
 }
 
 /// Join pieces: a comment sits on the lines right above its slice; pieces that had a blank
@@ -237,7 +266,8 @@ mod tests {
 
     #[test]
     fn comment_block_takes_the_last_paragraph() {
-        let text = "};  // end of A\r\n\r\n// old note\r\n\r\n// Class B\r\n// banner\r\n\r\nclass B";
+        let text =
+            "};  // end of A\r\n\r\n// old note\r\n\r\n// Class B\r\n// banner\r\n\r\nclass B";
         let leading = Span::new(2, text.find("class").unwrap());
         assert_eq!(comment_block(text, leading), "// Class B\r\n// banner");
         let only_blank = "};\n\n\nclass B";

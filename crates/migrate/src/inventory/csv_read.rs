@@ -45,6 +45,13 @@ pub(crate) struct Row<'r> {
     byte: u64,
 }
 
+impl Row<'_> {
+    /// Byte offset of the row's start in the (decoded) input.
+    pub(crate) fn byte(&self) -> u64 {
+        self.byte
+    }
+}
+
 impl Cells for Row<'_> {
     fn cell(&self, index: usize) -> Option<Cow<'_, str>> {
         let field = self.map.get(index).copied().flatten()?;
@@ -91,10 +98,16 @@ impl TableReader {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            // Only LF ends a record: with the default (CR, LF or CRLF) the reader reports CRLF
+            // rows one line early and at the preceding LF's offset. The CR stays in the last
+            // field, and every value is trimmed anyway.
+            .terminator(csv::Terminator::Any(b'\n'))
             .buffer_capacity(1 << 16)
             .from_reader(input);
         let mut header = ByteRecord::new();
-        let got = reader.read_byte_record(&mut header).map_err(|e| csv_error(path, &e))?;
+        let got = reader
+            .read_byte_record(&mut header)
+            .map_err(|e| csv_error(path, &e))?;
         if !got {
             return Err(LoadError::EmptyFile {
                 path: path.to_owned(),
@@ -112,7 +125,11 @@ impl TableReader {
         Ok(this)
     }
 
-    fn map_header(&mut self, header: &ByteRecord, spec: &'static TableSpec) -> Result<(), LoadError> {
+    fn map_header(
+        &mut self,
+        header: &ByteRecord,
+        spec: &'static TableSpec,
+    ) -> Result<(), LoadError> {
         for (field, raw) in header.iter().enumerate() {
             let name = String::from_utf8_lossy(raw);
             let name = name.trim_start_matches('\u{feff}').trim();
@@ -182,7 +199,10 @@ impl TableReader {
                     found: record.len(),
                 });
             }
-            let pos = record.position().cloned().unwrap_or_default();
+            let pos = record
+                .position()
+                .cloned()
+                .unwrap_or_else(csv::Position::new);
             return Ok(Some(Row {
                 record,
                 map: &self.map,
@@ -202,7 +222,7 @@ impl TableReader {
         if self.records == 2
             && record
                 .iter()
-                .all(|f| !f.is_empty() && f.iter().all(|b| *b == b'-'))
+                .all(|f| f.trim_ascii().first() == Some(&b'-') && f.trim_ascii().iter().all(|b| *b == b'-'))
         {
             return true;
         }
@@ -214,17 +234,18 @@ impl TableReader {
         false
     }
 
-    /// The error for a rejected value of `row`.
+    /// The error for a rejected value of the row that starts at `byte` on `line`.
     pub(crate) fn value_error(
         &self,
         spec: &'static TableSpec,
-        row: &Row<'_>,
+        byte: u64,
+        line: u64,
         err: FieldError,
     ) -> LoadError {
         let field = self.map.get(err.column).copied().flatten().unwrap_or(0);
         let at = self
-            .locate_at(row.byte, row.line, field)
-            .unwrap_or_else(|| self.loc(row.line, 1));
+            .locate_at(byte, line, field)
+            .unwrap_or_else(|| self.loc(line, 1));
         LoadError::Value {
             at,
             column: spec.columns.get(err.column).map_or("?", |c| c.name),
@@ -235,7 +256,10 @@ impl TableReader {
 
     /// Position of field `field` of a record just read.
     fn locate(&self, record: &ByteRecord, field: usize) -> Location {
-        let pos = record.position().cloned().unwrap_or_default();
+        let pos = record
+            .position()
+            .cloned()
+            .unwrap_or_else(csv::Position::new);
         self.locate_at(pos.byte(), pos.line(), field)
             .unwrap_or_else(|| self.loc(pos.line(), 1))
     }
@@ -307,7 +331,10 @@ fn field_start(text: &[u8], field: usize) -> (u64, u64) {
         }
         i += 1;
     }
-    let col = String::from_utf8_lossy(&text[line_start..i]).chars().count() as u64 + 1;
+    let col = String::from_utf8_lossy(&text[line_start..i])
+        .chars()
+        .count() as u64
+        + 1;
     (lines, col)
 }
 
@@ -323,9 +350,7 @@ fn read_up_to(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 fn csv_error(path: &Path, err: &csv::Error) -> LoadError {
-    let (line, column) = err
-        .position()
-        .map_or((0, 1), |p| (p.line(), 1));
+    let (line, column) = err.position().map_or((0, 1), |p| (p.line(), 1));
     match err.kind() {
         csv::ErrorKind::Io(e) => LoadError::Io {
             path: path.to_owned(),
@@ -353,6 +378,6 @@ mod tests {
         assert_eq!(field_start("\u{e9}\u{e9},x".as_bytes(), 1), (0, 4));
         assert_eq!(field_start(b"\"a,b\",c", 1), (0, 7));
         assert_eq!(field_start(b"\"line\none\",c", 1), (1, 6));
-        assert_eq!(field_start(b"\"say \"\"hi\"\"\",c", 1), (0, 15));
+        assert_eq!(field_start(b"\"say \"\"hi\"\"\",c", 1), (0, 14));
     }
 }

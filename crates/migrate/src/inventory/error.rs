@@ -20,9 +20,10 @@ pub struct Location {
 impl Location {
     /// The file name without its directory (for stable output).
     pub fn file_name(&self) -> String {
-        self.path
-            .file_name()
-            .map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+        self.path.file_name().map_or_else(
+            || self.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
     }
 }
 
@@ -49,7 +50,7 @@ pub enum LoadError {
         path: PathBuf,
     },
     /// Reading failed.
-    #[error("{path}: {source}", path = path.display())]
+    #[error("reading {path}", path = path.display())]
     Io {
         /// The file.
         path: PathBuf,

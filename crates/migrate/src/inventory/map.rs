@@ -23,7 +23,10 @@ pub trait Cells {
 
 impl Cells for [Option<String>] {
     fn cell(&self, index: usize) -> Option<Cow<'_, str>> {
-        self.get(index)?.as_deref().and_then(present).map(Cow::Borrowed)
+        self.get(index)?
+            .as_deref()
+            .and_then(present)
+            .map(Cow::Borrowed)
     }
 }
 
@@ -359,12 +362,10 @@ fn site_settings(c: &(impl Cells + ?Sized)) -> Result<SiteSettings, FieldError> 
     feature_packs.dedup();
     Ok(SiteSettings {
         code: Some(site_code(c, 0)?),
-        security_mode: opt_parse_with(c, 1, |t| {
-            match t.to_ascii_lowercase().as_str() {
-                "advanced" => Ok(SecurityMode::Advanced),
-                "standard" => Ok(SecurityMode::Standard),
-                _ => Err(ValueProblem::SecurityMode),
-            }
+        security_mode: opt_parse_with(c, 1, |t| match t.to_ascii_lowercase().as_str() {
+            "advanced" => Ok(SecurityMode::Advanced),
+            "standard" => Ok(SecurityMode::Standard),
+            _ => Err(ValueProblem::SecurityMode),
         })?,
         service_pack: opt_parse_with(c, 2, service_pack_level)?,
         sql_server: opt_text(c, 3),
@@ -548,7 +549,15 @@ mod tests {
 
     #[test]
     fn null_and_empty_mean_no_value() {
-        let mut r = row(&["HOU", "Houston", "NULL", "2", "2.50.2726.0000", "2726", "HOUSMS"]);
+        let mut r = row(&[
+            "HOU",
+            "Houston",
+            "NULL",
+            "2",
+            "2.50.2726.0000",
+            "2726",
+            "HOUSMS",
+        ]);
         r.push(Some(String::new()));
         let Record::Site(site) = map_row(Table::Sites, &r).unwrap() else {
             panic!("not a site")
@@ -598,8 +607,18 @@ mod tests {
     #[test]
     fn client_type_and_flags() {
         let r = row(&[
-            "16777220", "HOU-WS001", "GUID:A", "2:B", "GUID:A", "1", "0", "2.50.4160.2000",
-            "0", "CORP", "Houston", "Microsoft Windows NT Workstation 5.1",
+            "16777220",
+            "HOU-WS001",
+            "GUID:A",
+            "2:B",
+            "GUID:A",
+            "1",
+            "0",
+            "2.50.4160.2000",
+            "0",
+            "CORP",
+            "Houston",
+            "Microsoft Windows NT Workstation 5.1",
         ]);
         let Record::Client(client) = map_row(Table::Clients, &r).unwrap() else {
             panic!("not a client")

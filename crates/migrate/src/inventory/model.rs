@@ -20,7 +20,7 @@ pub use boundary::{Boundary, BoundaryKind, BoundaryValue, BoundaryValueError, Ro
 pub use site_code::{SiteCode, SiteCodeError};
 
 /// The whole hierarchy as one value.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inventory {
     /// Sites, sorted by code.
     pub sites: Vec<Site>,
@@ -99,7 +99,7 @@ pub fn sms2003_service_pack(build: u32) -> Option<u8> {
 }
 
 /// One SMS site (`v_Site` plus site-control-file and site-server facts).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Site {
     /// Site code.
     pub code: SiteCode,

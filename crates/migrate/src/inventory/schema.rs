@@ -213,7 +213,10 @@ pub const TABLES: &[TableSpec] = &[
             req("SiteCode", "i", "ThisSiteCode"),
             manual("SecurityMode", false, true),
             manual("ServicePack", false, true),
-            opt_expr("SQLServer", "CAST(SERVERPROPERTY('MachineName') AS nvarchar(128))"),
+            opt_expr(
+                "SQLServer",
+                "CAST(SERVERPROPERTY('MachineName') AS nvarchar(128))",
+            ),
             opt_expr("SQLDatabase", "DB_NAME()"),
             opt_expr(
                 "SQLVersion",
@@ -617,7 +620,9 @@ mod tests {
         for spec in TABLES.iter().filter(|s| s.has_query()) {
             let sql = spec.select_sql(&|_, _| true).unwrap();
             assert!(sql.starts_with("SELECT "), "{sql}");
-            for word in ["INSERT", "UPDATE", "DELETE", "EXEC", "DROP", "ALTER", "INTO"] {
+            for word in [
+                "INSERT", "UPDATE", "DELETE", "EXEC", "DROP", "ALTER", "INTO",
+            ] {
                 assert!(
                     !sql.to_ascii_uppercase()
                         .split(|c: char| !c.is_ascii_alphanumeric())

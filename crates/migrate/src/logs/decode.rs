@@ -93,12 +93,13 @@ pub fn sniff(head: &[u8]) -> (TextEncoding, usize) {
             return (TextEncoding::Utf16Be, 0);
         }
     }
-    let valid_utf8 = match std::str::from_utf8(head) {
-        Ok(_) => true,
-        // `error_len() == None`: the sample merely ends inside a sequence.
-        Err(e) => e.error_len().is_none(),
+    let valid = match std::str::from_utf8(head) {
+        Ok(text) => Some(text.len()),
+        // `error_len() == None`: the sample merely ends inside a sequence; judge what is before.
+        Err(e) if e.error_len().is_none() => Some(e.valid_up_to()),
+        Err(_) => None,
     };
-    if valid_utf8 && head.iter().any(|b| *b >= 0x80) {
+    if valid.is_some_and(|len| head[..len].iter().any(|b| *b >= 0x80)) {
         (TextEncoding::Utf8, 0)
     } else {
         (TextEncoding::Windows1252, 0)
@@ -164,8 +165,8 @@ impl<R: Read> LogReader<R> {
     /// [`LogError::Io`] when reading the first bytes fails.
     pub fn with_chunk_size(mut input: R, chunk: usize) -> Result<Self, LogError> {
         let mut head = Vec::with_capacity(SNIFF_LEN);
-        let eof = read_head(&mut input, &mut head)
-            .map_err(|source| LogError::Io { lines: 0, source })?;
+        let eof =
+            read_head(&mut input, &mut head).map_err(|source| LogError::Io { lines: 0, source })?;
         let (encoding, bom_len) = sniff(&head);
         let mut reader = Self {
             input: BufReader::with_capacity(chunk.max(1), input),
@@ -184,7 +185,12 @@ impl<R: Read> LogReader<R> {
             clipped_lines: 0,
             ends_mid_line: false,
         };
-        decode_into(&mut reader.decoder, &mut reader.decoded, &head[bom_len..], eof);
+        decode_into(
+            &mut reader.decoder,
+            &mut reader.decoded,
+            &head[bom_len..],
+            eof,
+        );
         Ok(reader)
     }
 
@@ -382,8 +388,11 @@ mod tests {
         assert_eq!(sniff(b"\xEF\xBB\xBFabc"), (TextEncoding::Utf8, 3));
         assert_eq!(sniff(b"\xFF\xFEa\0"), (TextEncoding::Utf16Le, 2));
         assert_eq!(sniff(b"\xFE\xFF\0a"), (TextEncoding::Utf16Be, 2));
-        assert_eq!(sniff(&utf16le("<10-26-2008>", false)).0, TextEncoding::Utf16Le);
-        assert_eq!(sniff(b"\0<\01\00").0, TextEncoding::Utf16Be);
+        assert_eq!(
+            sniff(&utf16le("<10-26-2008>", false)).0,
+            TextEncoding::Utf16Le
+        );
+        assert_eq!(sniff(&[0, b'<', 0, b'1', 0, b'0']).0, TextEncoding::Utf16Be);
         assert_eq!(sniff("caf\u{e9}".as_bytes()).0, TextEncoding::Utf8);
         assert_eq!(sniff(b"caf\xE9").0, TextEncoding::Windows1252);
         assert_eq!(sniff(b"plain ascii").0, TextEncoding::Windows1252);

@@ -100,6 +100,7 @@ pub struct Entries<R> {
     prefix: Vec<(u64, String)>,
     prefix_bytes: usize,
     ready: VecDeque<Entry>,
+    scratch: String,
     done: bool,
     entries: u64,
     unparsed_lines: u64,
@@ -117,6 +118,7 @@ impl<R: Read> Entries<R> {
             prefix: Vec::new(),
             prefix_bytes: 0,
             ready: VecDeque::new(),
+            scratch: String::new(),
             done: false,
             entries: 0,
             unparsed_lines: 0,
@@ -145,10 +147,21 @@ impl<R: Read> Entries<R> {
             return Ok(());
         };
         let number = line.number;
-        if line.text.trim().is_empty() {
-            return Ok(());
+        // The line borrows the reader; a reused copy lets it be filed with `&mut self`.
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
+        text.push_str(line.text);
+        self.file_line(number, &text);
+        self.scratch = text;
+        Ok(())
+    }
+
+    /// File one line: start, continue or close an entry.
+    fn file_line(&mut self, number: u64, text: &str) {
+        if text.trim().is_empty() {
+            return;
         }
-        let (parsed, error) = parse_line(line.text);
+        let (parsed, error) = parse_line(text);
         if let Some(e) = error {
             self.issues.push(LogIssue {
                 line: number,
@@ -194,7 +207,6 @@ impl<R: Read> Entries<R> {
             }
             EntryShape::Plain => self.plain_line(number, parsed.message),
         }
-        Ok(())
     }
 
     fn plain_line(&mut self, number: u64, text: &str) {
@@ -284,7 +296,12 @@ mod tests {
             got,
             [
                 (1, 1, EntryShape::Plain, "stray".to_owned()),
-                (2, 5, EntryShape::Stamped, "Query select a\nfrom b\nwhere c=\"HOU\"".to_owned()),
+                (
+                    2,
+                    5,
+                    EntryShape::Stamped,
+                    "Query select a\nfrom b\nwhere c=\"HOU\"".to_owned()
+                ),
                 (6, 6, EntryShape::Stamped, "Result: Error".to_owned()),
             ]
         );

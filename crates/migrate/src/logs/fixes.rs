@@ -96,7 +96,11 @@ const RULES: &[(&[&str], KnownFix)] = &[
         },
     ),
     (
-        &["legacy clients", "legacy client", "unsupported legacy clients"],
+        &[
+            "legacy clients",
+            "legacy client",
+            "unsupported legacy clients",
+        ],
         KnownFix {
             fix: "Legacy clients do not work in ConfigMgr 2007 sites: install the SMS 2003 \
                   advanced client on them (Windows 2000 SP4 or later) or retire them before the \
@@ -232,6 +236,21 @@ pub enum SetupProblem {
     SetupStopped,
 }
 
+impl SetupProblem {
+    /// A short title, in the log's words where it has them.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::XpSmsNotification => "xp_SMS_notification not found",
+            Self::CompileMof => "CompileMOFFile: Failed to compile MOF (SMS Provider)",
+            Self::InstallMap => "install.map missing or of another build (secondary site)",
+            Self::Bootstrap => "secondary site bootstrap error",
+            Self::SiteTypeDetection => "site type detected wrongly",
+            Self::SqlMonitorLeftover => "SMS SQL Monitor service left over",
+            Self::SetupStopped => "Setup stopped",
+        }
+    }
+}
+
 /// How a [`SetupProblem`] shows in the log and what to do about it.
 #[derive(Debug)]
 pub struct SetupPattern {
@@ -249,8 +268,21 @@ pub struct SetupPattern {
 }
 
 const FAILURE_WORDS: &[&str] = &[
-    "fail", "error", "cannot", "can't", "could not", "unable", "not found", "not find", "missing",
-    "mismatch", "invalid", "incorrect", "wrong", "unknown",
+    "fail",
+    "error",
+    "cannot",
+    "can't",
+    "could not",
+    "unable",
+    "not found",
+    "not find",
+    "missing",
+    "mismatch",
+    "does not match",
+    "invalid",
+    "incorrect",
+    "wrong",
+    "unknown",
 ];
 
 /// The setup-log patterns, most specific first: a line is filed under the first that matches.
@@ -274,7 +306,10 @@ pub const SETUP_PATTERNS: &[SetupPattern] = &[
     SetupPattern {
         problem: SetupProblem::CompileMof,
         severity: Severity::Error,
-        needles: &[("failed to compile mof", &[]), ("compilemoffile", FAILURE_WORDS)],
+        needles: &[
+            ("failed to compile mof", &[]),
+            ("compilemoffile", FAILURE_WORDS),
+        ],
         cause: "Setup could not install the SMS Provider; this generally follows from an \
                 incorrect Active Directory Service Principal Name (SPN) registration.",
         fix: KnownFix {
@@ -353,8 +388,8 @@ pub const SETUP_PATTERNS: &[SetupPattern] = &[
         ],
         cause: "Setup stopped; the log names no cause this tool recognises.",
         fix: KnownFix {
-            fix: "Read the error lines just before this one (listed under other errors), fix \
-                  what they name, then rerun Setup.",
+            fix: "Read the error lines logged just before this one (the findings and other \
+                  errors listed with it), fix what they name, then rerun Setup.",
             source: SEED_TROUBLE,
         },
     },
@@ -381,6 +416,19 @@ pub enum SetupMilestone {
     SiteComponentManagerInstalled,
     /// Setup verified that WMI is running.
     WmiVerified,
+}
+
+impl SetupMilestone {
+    /// A short title, in the log's words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Completed => "Installation and configuration processes are done",
+            Self::SiteComponentManagerInstalled => {
+                "SMS Site Component Manager installation completed"
+            }
+            Self::WmiVerified => "Verified that WinMgmt is running",
+        }
+    }
 }
 
 /// Lower-case needle, milestone and what to do once it is seen.
@@ -420,7 +468,10 @@ pub fn release_of(version: &str) -> Option<&'static str> {
     let mut parts = version.split('.');
     let (major, minor, build) = (parts.next()?, parts.next()?, parts.next()?);
     let key = format!("{major}.{minor}.{build}");
-    RELEASES.iter().find(|(v, _)| *v == key).map(|(_, name)| *name)
+    RELEASES
+        .iter()
+        .find(|(v, _)| *v == key)
+        .map(|(_, name)| *name)
 }
 
 /// The release a bare build number such as `5931` belongs to.
@@ -469,13 +520,22 @@ mod tests {
             hit("Failed to stop service SMS_SQL_MONITOR"),
             Some(SetupProblem::SqlMonitorLeftover)
         );
-        assert_eq!(hit("Setup failed to configure SQL Service Broker."), Some(SetupProblem::SetupStopped));
+        assert_eq!(
+            hit("Setup failed to configure SQL Service Broker."),
+            Some(SetupProblem::SetupStopped)
+        );
     }
 
     #[test]
     fn releases_by_version_and_build() {
-        assert_eq!(release_of("4.00.5931.0000"), Some("Configuration Manager 2007 RTM"));
-        assert_eq!(release_of("4.00.6221.1000"), Some("Configuration Manager 2007 SP1"));
+        assert_eq!(
+            release_of("4.00.5931.0000"),
+            Some("Configuration Manager 2007 RTM")
+        );
+        assert_eq!(
+            release_of("4.00.6221.1000"),
+            Some("Configuration Manager 2007 SP1")
+        );
         assert_eq!(release_of("5.00.7711.0000"), None);
         assert_eq!(release_of("4.00"), None);
         assert_eq!(release_of_build("4160"), Some("SMS 2003 SP2"));

@@ -155,7 +155,10 @@ fn stamp_error(line: &str, e: &VerboseError<&str>) -> StampError {
             _ => None,
         })
         .unwrap_or("log line");
-    let at = (0..=at).rev().find(|i| line.is_char_boundary(*i)).unwrap_or(0);
+    let at = (0..=at)
+        .rev()
+        .find(|i| line.is_char_boundary(*i))
+        .unwrap_or(0);
     StampError {
         column: line[..at].chars().count() + 1,
         expected,
@@ -166,7 +169,10 @@ fn stamp_error(line: &str, e: &VerboseError<&str>) -> StampError {
 fn digits<'a>(n: usize, label: &'static str) -> impl FnMut(&'a str) -> Res<'a, u16> {
     context(
         label,
-        map_res(take_while_m_n(n, n, |c: char| c.is_ascii_digit()), str::parse),
+        map_res(
+            take_while_m_n(n, n, |c: char| c.is_ascii_digit()),
+            str::parse,
+        ),
     )
 }
 
@@ -175,7 +181,9 @@ fn ranged<'a>(n: usize, label: &'static str, lo: u8, hi: u8) -> impl FnMut(&'a s
     context(
         label,
         map(
-            verify(digits(n, label), move |v| (u16::from(lo)..=u16::from(hi)).contains(v)),
+            verify(digits(n, label), move |v| {
+                (u16::from(lo)..=u16::from(hi)).contains(v)
+            }),
             |v| v as u8,
         ),
     )
@@ -193,8 +201,33 @@ fn numeric_date(i: &str) -> Res<'_, (u8, u8, u16)> {
     Ok((i, (month, day, year)))
 }
 
+/// The time-of-day half of a stamp.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    hour: u8,
+    minute: u8,
+    second: u8,
+    millis: Option<u16>,
+    bias: Option<i16>,
+}
+
+impl Clock {
+    fn on(self, year: u16, month: u8, day: u8) -> Stamp {
+        Stamp {
+            year,
+            month,
+            day,
+            hour: self.hour,
+            minute: self.minute,
+            second: self.second,
+            millis: self.millis,
+            bias: self.bias,
+        }
+    }
+}
+
 /// `HH:MM:SS[.mmm][±bias]`; the bias is the trace format's minutes from UTC.
-fn clock(i: &str) -> Res<'_, (u8, u8, u8, Option<u16>, Option<i16>)> {
+fn clock(i: &str) -> Res<'_, Clock> {
     let bias = map_res(
         pair(alt((char('+'), char('-'))), digit1),
         |(sign, n): (char, &str)| n.parse::<i16>().map(|n| if sign == '-' { -n } else { n }),
@@ -208,7 +241,14 @@ fn clock(i: &str) -> Res<'_, (u8, u8, u8, Option<u16>, Option<i16>)> {
         opt(preceded(char('.'), digits(3, "milliseconds"))),
         opt(context("time-zone bias", bias)),
     ))(i)?;
-    Ok((i, (hour, minute, second, millis, bias)))
+    let clock = Clock {
+        hour,
+        minute,
+        second,
+        millis,
+        bias,
+    };
+    Ok((i, clock))
 }
 
 /// `MM-DD-YYYY HH:MM:SS...`, the stamp both ConfigMgr shapes use.
@@ -217,16 +257,7 @@ fn numeric_stamp(i: &str) -> Res<'_, Stamp> {
         "timestamp MM-DD-YYYY HH:MM:SS",
         map(
             tuple((numeric_date, char(' '), clock)),
-            |((month, day, year), _, (hour, minute, second, millis, bias))| Stamp {
-                year,
-                month,
-                day,
-                hour,
-                minute,
-                second,
-                millis,
-                bias,
-            },
+            |((month, day, year), _, clock)| clock.on(year, month, day),
         ),
     )(i)
 }
@@ -238,13 +269,16 @@ fn month_name(i: &str) -> Res<'_, u8> {
     ];
     context(
         "month name",
-        map_res(take_while_m_n(3, 3, |c: char| c.is_ascii_alphabetic()), |m: &str| {
-            MONTHS
-                .iter()
-                .position(|name| name.eq_ignore_ascii_case(m))
-                .map(|p| p as u8 + 1)
-                .ok_or(())
-        }),
+        map_res(
+            take_while_m_n(3, 3, |c: char| c.is_ascii_alphabetic()),
+            |m: &str| {
+                MONTHS
+                    .iter()
+                    .position(|name| name.eq_ignore_ascii_case(m))
+                    .map(|p| p as u8 + 1)
+                    .ok_or(())
+            },
+        ),
     )(i)
 }
 
@@ -252,7 +286,10 @@ fn month_name(i: &str) -> Res<'_, u8> {
 fn spelled_stamp(i: &str) -> Res<'_, Stamp> {
     let day = context(
         "day of month",
-        map_res(take_while_m_n(1, 2, |c: char| c.is_ascii_digit()), str::parse::<u8>),
+        map_res(
+            take_while_m_n(1, 2, |c: char| c.is_ascii_digit()),
+            str::parse::<u8>,
+        ),
     );
     context(
         "timestamp Www Mmm D HH:MM:SS YYYY",
@@ -269,15 +306,12 @@ fn spelled_stamp(i: &str) -> Res<'_, Stamp> {
                 digits(4, "four-digit year"),
                 opt(preceded(space1, take_till1(|c| c == '>'))),
             )),
-            |(_, _, month, _, day, _, (hour, minute, second, millis, _), _, year, _)| Stamp {
-                year,
-                month,
-                day,
-                hour,
-                minute,
-                second,
-                millis,
-                bias: None,
+            |(_, _, month, _, day, _, clock, _, year, _)| {
+                Clock {
+                    bias: None,
+                    ..clock
+                }
+                .on(year, month, day)
             },
         ),
     )(i)
@@ -287,7 +321,10 @@ fn spelled_stamp(i: &str) -> Res<'_, Stamp> {
 fn bracketed_stamp(i: &str) -> Res<'_, Stamp> {
     preceded(
         pair(char('<'), peek(satisfy(|c| c.is_ascii_digit()))),
-        cut(terminated(numeric_stamp, context("`>` after the timestamp", char('>')))),
+        cut(terminated(
+            numeric_stamp,
+            context("`>` after the timestamp", char('>')),
+        )),
     )(i)
 }
 
@@ -367,7 +404,10 @@ mod tests {
         assert_eq!(line.message, "*** Failed to connect to the SQL Server.");
         assert_eq!(line.component, Some("Configuration Manager Setup"));
         assert_eq!(line.thread, Some(2868));
-        assert_eq!(line.stamp.unwrap().to_string(), "08-22-2016 04:15:01.917+420");
+        assert_eq!(
+            line.stamp.unwrap().to_string(),
+            "08-22-2016 04:15:01.917+420"
+        );
         let (line, err) = parse_line(
             "Started.$$<SMS_EXECUTIVE><Wed Oct 29 10:52:16.203 2008 Eastern Standard Time>\
              <thread=2640 (0xA50)>",
@@ -383,7 +423,10 @@ mod tests {
         let err = err.unwrap();
         assert_eq!((err.column, err.expected), (2, "month 01-12"));
         let err = parse_line("<10-26-2008 17:19> x").1.unwrap();
-        assert_eq!((err.column, err.expected), (18, "timestamp MM-DD-YYYY HH:MM:SS"));
+        assert_eq!(
+            (err.column, err.expected),
+            (18, "timestamp MM-DD-YYYY HH:MM:SS")
+        );
         let err = parse_line("<10-26-2008 17:19:42 x").1.unwrap();
         assert_eq!(err.expected, "`>` after the timestamp");
         let err = parse_line("text $$<Comp><garbage><thread=1>").1.unwrap();
@@ -392,7 +435,13 @@ mod tests {
 
     #[test]
     fn uncommitted_lines_are_plain() {
-        for text in ["", "  select 1", "<Configuration Manager Setup>", "a < b", "x $ y"] {
+        for text in [
+            "",
+            "  select 1",
+            "<Configuration Manager Setup>",
+            "a < b",
+            "x $ y",
+        ] {
             let (line, err) = parse_line(text);
             assert_eq!((line.shape, err), (EntryShape::Plain, None), "{text:?}");
         }

@@ -209,7 +209,10 @@ fn query(i: &str) -> Res<'_, &str> {
     context(
         "query",
         preceded(
-            pair(tag_no_case("query"), alt((preceded(char(':'), space0), multispace1))),
+            pair(
+                tag_no_case("query"),
+                alt((preceded(char(':'), space0), multispace1)),
+            ),
             rest,
         ),
     )(i)
@@ -219,7 +222,10 @@ fn query(i: &str) -> Res<'_, &str> {
 fn result(i: &str) -> Res<'_, &str> {
     context(
         "result",
-        preceded(tuple((tag_no_case("result"), space0, char(':'), space0)), rest),
+        preceded(
+            tuple((tag_no_case("result"), space0, char(':'), space0)),
+            rest,
+        ),
     )(i)
 }
 
@@ -332,7 +338,20 @@ impl Builder {
             return;
         }
         match classify(&entry.text) {
-            Said::RuleName(name) => self.open = self.rule(name, None, entry),
+            Said::RuleName(name) => {
+                self.open = self.rule(name, None, entry);
+                if let Some(i) = self.open {
+                    // A block for a rule that already has a result is a later run of the
+                    // checker: its findings replace the earlier run's.
+                    let rule = &mut self.rules[i];
+                    if rule.result.is_some() {
+                        rule.outcome = Outcome::Unknown;
+                        rule.result = None;
+                        rule.details.clear();
+                        rule.queries.clear();
+                    }
+                }
+            }
             Said::Query(sql) => self.query(sql, entry),
             Said::Result(word) => {
                 if let Some(i) = self.open {
@@ -369,10 +388,13 @@ impl Builder {
     fn rule(&mut self, name: &str, server: Option<&str>, entry: &Entry) -> Option<usize> {
         let key = normalize(name);
         let found = self.by_name.get(&key).and_then(|ids| {
-            ids.iter().rev().copied().find(|&i| match (&self.rules[i].server, server) {
-                (Some(have), Some(want)) => have.eq_ignore_ascii_case(want),
-                _ => true,
-            })
+            ids.iter()
+                .rev()
+                .copied()
+                .find(|&i| match (&self.rules[i].server, server) {
+                    (Some(have), Some(want)) => have.eq_ignore_ascii_case(want),
+                    _ => true,
+                })
         });
         if let Some(i) = found {
             let rule = &mut self.rules[i];
@@ -421,13 +443,16 @@ impl Builder {
         rule.last_line = entry.line;
     }
 
+    /// Add a description line; a description wrapped over several log lines is one line here.
     fn detail(&mut self, i: usize, text: &str) {
-        let text = text.trim();
         let details = &mut self.rules[i].details;
-        if text.is_empty() || details.len() >= MAX_DETAILS {
+        if text.trim().is_empty() || details.len() >= MAX_DETAILS {
             return;
         }
-        let text = clip(text, MAX_DETAIL_BYTES);
+        let text = clip(
+            &text.split_whitespace().collect::<Vec<_>>().join(" "),
+            MAX_DETAIL_BYTES,
+        );
         if !details.contains(&text) {
             details.push(text);
         }
@@ -462,12 +487,27 @@ mod tests {
 
     #[test]
     fn classifies_block_lines() {
-        assert_eq!(classify("Rule Name: Client GUID consistency"), Said::RuleName("Client GUID consistency"));
+        assert_eq!(
+            classify("Rule Name: Client GUID consistency"),
+            Said::RuleName("Client GUID consistency")
+        );
         assert_eq!(classify("Result: Error"), Said::Result("Error"));
-        assert_eq!(classify("Query select 1\nfrom t"), Said::Query("select 1\nfrom t"));
-        assert_eq!(classify("Querying the site"), Said::Text("Querying the site"));
-        assert_eq!(classify("******* Prerequisite checking is completed. *******"), Said::Completed);
-        assert_eq!(classify("INFO: Check Sql version on secondary site."), Said::Info);
+        assert_eq!(
+            classify("Query select 1\nfrom t"),
+            Said::Query("select 1\nfrom t")
+        );
+        assert_eq!(
+            classify("Querying the site"),
+            Said::Text("Querying the site")
+        );
+        assert_eq!(
+            classify("******* Prerequisite checking is completed. *******"),
+            Said::Completed
+        );
+        assert_eq!(
+            classify("INFO: Check Sql version on secondary site."),
+            Said::Info
+        );
     }
 
     #[test]
@@ -499,7 +539,13 @@ mod tests {
             split_returned("select 1 returned one or more rows."),
             ("select 1", Some("one or more rows"))
         );
-        assert_eq!(split_returned("select x\nreturned 3 rows"), ("select x", Some("3 rows")));
-        assert_eq!(split_returned("select returned from t"), ("select returned from t", None));
+        assert_eq!(
+            split_returned("select x\nreturned 3 rows"),
+            ("select x", Some("3 rows"))
+        );
+        assert_eq!(
+            split_returned("select returned from t"),
+            ("select returned from t", None)
+        );
     }
 }

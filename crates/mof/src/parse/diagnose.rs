@@ -13,6 +13,7 @@ use pest::error::{ErrorVariant, InputLocation};
 
 use crate::error::{ParseError, ParseErrorKind};
 use crate::grammar::Rule;
+use crate::span::Span;
 
 use super::scan;
 
@@ -54,14 +55,29 @@ pub(super) fn syntax_error(text: &str, base: usize, err: &pest::error::Error<Rul
                 .filter_map(|t| token_label(&t.to_string())),
         );
     }
-    // `$Alias` is one of the values; only name it when a value is not expected anyway.
-    if labels.iter().any(|(_, l)| l == "value") {
-        labels.remove(&(1, "alias".to_owned()));
+    // Everything a value may start with (`$Alias`, `{`, `[quals] instance of`) is "value".
+    if labels.contains(&ranked("value")) {
+        for start in ["alias", "`{`", "`[`", "`instance`"] {
+            labels.remove(&ranked(start));
+        }
+    }
+    // `ref` is only possible after a class name; "property name" says enough.
+    if labels.contains(&ranked("property name")) {
+        labels.remove(&ranked("`ref`"));
     }
     if let Some(lexical) = scan::unterminated(text, base, pos) {
         return lexical;
     }
-    let (found, span) = scan::found_at(text, pos);
+    let (found, mut span) = scan::found_at(text, pos);
+    let closer = ["`;`", "`)`", "`]`", "`}`"]
+        .iter()
+        .any(|c| labels.contains(&ranked(c)));
+    let previous_end = scan::last_token_end(text, base, pos);
+    if pos >= text.len() || (closer && line_break_between(text, previous_end, pos)) {
+        // A missing `;` or bracket belongs right after the previous token, often lines before
+        // the token that showed it missing (or the end of the file).
+        span = Span::empty(previous_end);
+    }
     ParseError::new(
         span,
         ParseErrorKind::Syntax {
@@ -69,6 +85,13 @@ pub(super) fn syntax_error(text: &str, base: usize, err: &pest::error::Error<Rul
             found,
         },
     )
+}
+
+/// True when a line break separates `from` and `to`.
+fn line_break_between(text: &str, from: usize, to: usize) -> bool {
+    text.as_bytes()[from.min(to)..to]
+        .iter()
+        .any(|&b| b == b'\n' || b == b'\r')
 }
 
 /// A label for a literal token: punctuation only, because keywords, literals and names are

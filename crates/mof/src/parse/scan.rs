@@ -56,11 +56,14 @@ struct Token {
     unterminated: bool,
 }
 
-/// Scan the token starting at `pos` (a significant byte).
-fn token(text: &str, pos: usize) -> Token {
+/// Scan the token starting at `pos` (a significant byte). With `multiline`, a string literal
+/// may span lines as the grammar allows; without, it ends at the line break, which is the
+/// better guess when looking for where to resume after an error.
+fn token(text: &str, pos: usize, multiline: bool) -> Token {
     let bytes = text.as_bytes();
     let b = bytes[pos];
     if b == b'"' || b == b'\'' {
+        let multiline = multiline && b == b'"';
         let mut i = pos + 1;
         while i < bytes.len() {
             match bytes[i] {
@@ -70,8 +73,8 @@ fn token(text: &str, pos: usize) -> Token {
                         unterminated: false,
                     }
                 }
-                b'\\' if i + 1 < bytes.len() && !matches!(bytes[i + 1], b'\n' | b'\r') => i += 2,
-                b'\n' | b'\r' => break,
+                b'\n' | b'\r' if !multiline => break,
+                b'\\' if i + 1 < bytes.len() => i += 2,
                 _ => i += 1,
             }
         }
@@ -101,7 +104,7 @@ fn is_keyword_at(bytes: &[u8], pos: usize, keyword: &str) -> bool {
     let end = pos + keyword.len();
     end <= bytes.len()
         && bytes[pos..end].eq_ignore_ascii_case(keyword.as_bytes())
-        && bytes.get(end).is_none_or(|&b| !is_word(b))
+        && !bytes.get(end).is_some_and(|&b| is_word(b))
 }
 
 /// True when only blanks precede `pos` on its line.
@@ -148,7 +151,7 @@ pub(super) fn resync(text: &str, item_start: usize, error_pos: usize) -> (usize,
         if pos > item_start && pos >= error_pos && is_item_start(bytes, pos, prev, prev2) {
             return (last_end, pos);
         }
-        let tok = token(text, pos);
+        let tok = token(text, pos, false);
         prev2 = prev;
         prev = Some(bytes[tok.end - 1]);
         last_end = tok.end;
@@ -157,13 +160,17 @@ pub(super) fn resync(text: &str, item_start: usize, error_pos: usize) -> (usize,
 }
 
 /// An unterminated string or block comment starting in `start..=upto`, which explains a syntax
-/// error at `upto` better than the token pest stopped at.
+/// error at `upto` better than the token pest stopped at. A string that runs to the end of the
+/// text is unterminated; so, when the error comes right after it, is a string that spans lines
+/// (a missing closing quote makes the string swallow the next line up to its first `"`).
 pub(super) fn unterminated(text: &str, start: usize, upto: usize) -> Option<ParseError> {
+    let bytes = text.as_bytes();
     let mut pos = start;
+    let mut last_string: Option<(usize, usize)> = None;
     while pos <= upto {
         pos = match skip_trivia(text, pos) {
             Ok(p) if p < text.len() => p,
-            Ok(_) => return None,
+            Ok(_) => break,
             Err(comment) => {
                 return Some(ParseError::new(
                     Span::new(comment, comment + 2),
@@ -172,16 +179,108 @@ pub(super) fn unterminated(text: &str, start: usize, upto: usize) -> Option<Pars
             }
         };
         if pos > upto {
-            return None;
+            break;
         }
-        let tok = token(text, pos);
-        if tok.unterminated && text.as_bytes()[pos] == b'"' {
-            return Some(ParseError::new(
-                Span::new(pos, tok.end),
-                ParseErrorKind::UnterminatedString,
-            ));
+        let tok = token(text, pos, true);
+        if bytes[pos] == b'"' && tok.unterminated {
+            return Some(unterminated_string(bytes, pos));
         }
+        if pos == upto {
+            break;
+        }
+        last_string = (bytes[pos] == b'"').then_some((pos, tok.end));
         pos = tok.end;
+    }
+    let (string_start, string_end) = last_string?;
+    bytes[string_start..string_end]
+        .iter()
+        .any(|&b| b == b'\n' || b == b'\r')
+        .then(|| unterminated_string(bytes, string_start))
+}
+
+/// The error for a string opened at `start`, spanning the rest of its line.
+fn unterminated_string(bytes: &[u8], start: usize) -> ParseError {
+    ParseError::new(
+        Span::new(start, line_end(bytes, start)),
+        ParseErrorKind::UnterminatedString,
+    )
+}
+
+/// The end of the last token that ends at or before `upto`, scanning from `start`.
+pub(super) fn last_token_end(text: &str, start: usize, upto: usize) -> usize {
+    let mut pos = start;
+    let mut last = start;
+    while let Ok(p) = skip_trivia(text, pos) {
+        if p >= upto || p >= text.len() {
+            break;
+        }
+        let end = token(text, p, true).end;
+        if end > upto {
+            break;
+        }
+        last = end;
+        pos = end;
+    }
+    last
+}
+
+/// The end of `text[start..end]` without trailing trivia. Pest ends a rule whose last element
+/// is optional after the blanks and comments it skipped looking for it; spans must not.
+/// Only a region ending in a blank or `/` can end in trivia, so others are returned unscanned.
+pub(crate) fn tight_end(text: &str, start: usize, end: usize) -> usize {
+    match text.as_bytes()[start..end].last() {
+        Some(&b) if is_blank(b) || b == b'/' => last_token_end(text, start, end),
+        _ => end,
+    }
+}
+
+/// True when brackets (`{`, `[`, `(`) nest deeper than `limit` anywhere in `text`.
+pub(super) fn too_deep(text: &str, limit: usize) -> bool {
+    nesting_exceeded(text, 0, limit, false).is_some()
+}
+
+/// Scanning from `start`, where the nesting of `{`, `[` and `(` first exceeds `limit`. With
+/// `one_item`, the scan stops at the end of the item starting at `start`: its first `;` outside
+/// brackets, or a `#`, past which the grammar cannot go.
+///
+/// The grammar only nests through brackets outside strings and comments, so this bounds the
+/// grammar's recursion; counting a bracket the grammar would not see (in a char literal, after
+/// a syntax error) only errs on the safe side.
+pub(super) fn nesting_exceeded(
+    text: &str,
+    start: usize,
+    limit: usize,
+    one_item: bool,
+) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => i = line_end(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => match text.get(i + 2..)?.find("*/") {
+                Some(j) => i += 2 + j + 1,
+                // The grammar fails at an unterminated comment and goes no further.
+                None => return None,
+            },
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            b';' if one_item && depth == 0 => return None,
+            b'#' if one_item && i > start => return None,
+            _ => {}
+        }
+        i += 1;
     }
     None
 }
@@ -195,7 +294,7 @@ pub(super) fn found_at(text: &str, pos: usize) -> (String, Span) {
     if b == b'\n' || b == b'\r' {
         return ("line break".to_owned(), Span::new(pos, pos + 1));
     }
-    let end = token(text, pos).end;
+    let end = token(text, pos, false).end;
     let shown: String = text[pos..end].chars().take(32).collect();
     let ellipsis = if shown.len() < end - pos { "…" } else { "" };
     (format!("`{shown}{ellipsis}`"), Span::new(pos, end))
@@ -215,16 +314,21 @@ mod tests {
 
     #[test]
     fn resync_skips_property_qualifiers_but_not_the_next_class() {
-        let text = "class A {\n [key] string x\n [read] string y;\n};\n// c\n[abstract] class B {};";
+        let text =
+            "class A {\n [key] string x\n [read] string y;\n};\n// c\n[abstract] class B {};";
         let err = text.find("[read]").unwrap();
         let (end, next) = resync(text, 0, err);
-        assert_eq!(&text[..end], "class A {\n [key] string x\n [read] string y;\n};");
+        assert_eq!(
+            &text[..end],
+            "class A {\n [key] string x\n [read] string y;\n};"
+        );
         assert_eq!(&text[next..next + 10], "[abstract]");
     }
 
     #[test]
     fn resync_ignores_keywords_in_strings_and_embedded_instances() {
-        let text = "instance of A { x = \"; class\"; R = {\ninstance of B {}}; };\ninstance of C {};";
+        let text =
+            "instance of A { x = \"; class\"; R = {\ninstance of B {}}; };\ninstance of C {};";
         let (_, next) = resync(text, 0, 5);
         assert_eq!(&text[next..], "instance of C {};");
     }
@@ -235,6 +339,11 @@ mod tests {
         let e = unterminated(text, 0, text.len() - 1).unwrap();
         assert_eq!(e.kind, ParseErrorKind::UnterminatedString);
         assert_eq!(e.span.start, text.find('"').unwrap());
+        let text = "instance of A { x = \"a;\n y = \"b\"; };";
+        let err = text.find('b').unwrap();
+        let e = unterminated(text, 0, err).unwrap();
+        assert_eq!(e.span, Span::new(20, 23));
+        assert!(unterminated("x = \"a\nb\"; y", 0, 12).is_none());
     }
 
     #[test]

@@ -29,7 +29,8 @@ pub struct Split {
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SplitNote {
-    /// No namespace was in force for the item: it is written under the side's default.
+    /// No namespace was in force for the item (and the items after it in the same file that go
+    /// to the same output): it is written under the side's default.
     DefaultNamespace {
         /// File of the item.
         file: FileId,
@@ -125,6 +126,14 @@ pub fn split(set: &SourceSet) -> Split {
         | SplitNote::FlagsCarryOver { file, index } => (*file, *index),
     });
     notes.dedup();
+    // One default-namespace note per file and namespace: the first item it applies to.
+    let mut defaulted = HashSet::new();
+    notes.retain(|n| match n {
+        SplitNote::DefaultNamespace {
+            file, namespace, ..
+        } => defaulted.insert((*file, *namespace)),
+        _ => true,
+    });
     Split {
         configuration: conf.finish(),
         sms_def: sms.finish(),
@@ -140,8 +149,10 @@ fn source_names(set: &SourceSet) -> String {
         .iter()
         .map(|&r| {
             let path = &set.file(r).path;
-            path.file_name()
-                .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
         })
         .collect();
     names.dedup();
@@ -194,18 +205,28 @@ impl SideWriter {
     }
 
     /// New text on a line of its own.
+    /// The line is left open: what follows starts with its own line break (copied leading
+    /// trivia does, and [`SideWriter::copy`] adds one otherwise), so no blank line appears
+    /// that the source did not have.
     fn line(&mut self, text: &str) {
         if !self.at_line_start() {
             self.out.push_str(self.nl);
         }
         self.out.push_str(text);
-        self.out.push_str(self.nl);
     }
 
     /// Copied source text: `leading` trivia then the item slice.
+    ///
+    /// Items that went to the other side leave their blank lines behind: line breaks at the
+    /// start of `leading` are dropped where they would make more than one blank line in a row.
     fn copy(&mut self, leading: &str, body: &str) {
         if !self.at_line_start() && !leading.starts_with(['\n', '\r']) {
             self.out.push_str(self.nl);
+        }
+        let ending = trailing_breaks(&self.out);
+        let mut leading = leading;
+        while !self.out.is_empty() && ending + leading_breaks(leading) > 2 {
+            leading = strip_break(leading);
         }
         self.out.push_str(leading);
         self.out.push_str(body);
@@ -262,7 +283,10 @@ impl SideWriter {
             }
             return;
         };
-        let raw = entry.namespace.map(|ns| ns.raw.as_str()).unwrap_or_default();
+        let raw = entry
+            .namespace
+            .map(|ns| ns.raw.as_str())
+            .unwrap_or_default();
         let misspelled = entry
             .namespace
             .is_some_and(|ns| effective_namespace(&ns.normalized).1);
@@ -334,6 +358,26 @@ impl SideWriter {
         }
         self.out
     }
+}
+
+/// Line breaks at the end of `text` (only line breaks and nothing else after the last one).
+fn trailing_breaks(text: &str) -> usize {
+    let tail = text.len() - text.trim_end_matches(['\n', '\r']).len();
+    text[text.len() - tail..].matches('\n').count()
+}
+
+/// Line breaks at the start of `text`, before anything else.
+fn leading_breaks(text: &str) -> usize {
+    let head = text.len() - text.trim_start_matches(['\n', '\r']).len();
+    text[..head].matches('\n').count()
+}
+
+/// `text` without its first line break.
+fn strip_break(text: &str) -> &str {
+    text.strip_prefix("\r\n")
+        .or_else(|| text.strip_prefix('\n'))
+        .or_else(|| text.strip_prefix('\r'))
+        .unwrap_or(text)
 }
 
 /// `#pragma namespace("...")` for a decoded path, escaping backslashes and quotes.

@@ -48,6 +48,14 @@ fn pragma(file: FileId, span: Span, p: &Pragma, out: &mut Vec<Diagnostic>) {
         PragmaArg::Word(w) => w.text.to_ascii_lowercase(),
     };
     let one_string = p.args.len() == 1 && strings.len() == 1;
+    // Flags by name, or as the numeric WBEM_FLAG value (`#pragma classflags(64)`).
+    let flag = |a: &PragmaArg, names: &[&str]| {
+        let w = words(a);
+        names.contains(&w.as_str())
+            || (matches!(a, PragmaArg::Word(_))
+                && !w.is_empty()
+                && w.bytes().all(|b| b.is_ascii_digit()))
+    };
     let (ok, expected) = match name.as_str() {
         "namespace" => (one_string, "one namespace path string"),
         "include" => (one_string, "one file name string"),
@@ -55,13 +63,12 @@ fn pragma(file: FileId, span: Span, p: &Pragma, out: &mut Vec<Diagnostic>) {
         "locale" => (one_string, "one locale string"),
         "autorecover" => (p.args.is_empty(), "no arguments"),
         "classflags" => (
-            !p.args.is_empty() && p.args.iter().all(|a| CLASS_FLAGS.contains(&words(a).as_str())),
-            "one or more of \"createonly\", \"updateonly\", \"safeupdate\", \"forceupdate\"",
+            !p.args.is_empty() && p.args.iter().all(|a| flag(a, CLASS_FLAGS)),
+            "one or more of \"createonly\", \"updateonly\", \"safeupdate\", \"forceupdate\", or a number",
         ),
         "instanceflags" => (
-            !p.args.is_empty()
-                && p.args.iter().all(|a| INSTANCE_FLAGS.contains(&words(a).as_str())),
-            "one or more of \"createonly\", \"updateonly\"",
+            !p.args.is_empty() && p.args.iter().all(|a| flag(a, INSTANCE_FLAGS)),
+            "one or more of \"createonly\", \"updateonly\", or a number",
         ),
         "deleteclass" | "deleteinstance" => (
             matches!(p.args.as_slice(), [PragmaArg::String { .. }, PragmaArg::Word(w)]
@@ -107,13 +114,11 @@ fn qualifiers(file: FileId, q: &Qualifiers, out: &mut Vec<Diagnostic>) {
             let kind = DiagnosticKind::DuplicateQualifier {
                 name: qual.name.text.clone(),
             };
-            out.push(
-                Diagnostic::new(kind, file, qual.name.span).with_related(
-                    file,
-                    first,
-                    RelatedNote::FirstDefinition,
-                ),
-            );
+            out.push(Diagnostic::new(kind, file, qual.name.span).with_related(
+                file,
+                first,
+                RelatedNote::FirstDefinition,
+            ));
         } else {
             seen.insert(key, qual.name.span);
         }
@@ -170,7 +175,13 @@ fn class(file: FileId, c: &Class, out: &mut Vec<Diagnostic>) {
         for param in &m.params {
             qualifiers(file, &param.qualifiers, out);
             if let Some(default) = &param.default {
-                check_value(&Declared::of_parameter(param), &param.name.text, default, file, out);
+                check_value(
+                    &Declared::of_parameter(param),
+                    &param.name.text,
+                    default,
+                    file,
+                    out,
+                );
             }
         }
     }

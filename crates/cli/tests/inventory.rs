@@ -1,0 +1,210 @@
+//! `smsmig inventory sql|pull|show`, run as the real binary over `testdata/hierarchy*`.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn settings() -> insta::Settings {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/cli");
+    std::fs::create_dir_all(dir).unwrap();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(std::fs::canonicalize(dir).unwrap());
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings
+}
+
+fn testdata() -> PathBuf {
+    std::fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")).unwrap()
+}
+
+fn fixture(rel: &str) -> String {
+    testdata().join(rel).display().to_string()
+}
+
+/// Run `smsmig` with `args` and extra environment; exit code and a path-filtered rendering.
+fn smsmig_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_smsmig"));
+    cmd.args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("SMSMIG_SQL_PASSWORD");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let output = cmd.output().unwrap();
+    let code = output.status.code().unwrap();
+    let root = testdata().display().to_string();
+    let filter = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&root, "<testdata>");
+    let text = format!(
+        "exit: {code}\n--- stdout\n{}--- stderr\n{}",
+        filter(&output.stdout),
+        filter(&output.stderr)
+    );
+    (code, text)
+}
+
+fn smsmig(args: &[&str]) -> (i32, String) {
+    smsmig_env(args, &[])
+}
+
+#[test]
+fn show_prints_the_site_tree_with_versions_and_counts() {
+    let (code, text) = smsmig(&["inventory", "show", "--inventory", &fixture("hierarchy")]);
+    assert_eq!(code, 0);
+    assert!(text.contains("├─ BMT") && text.contains("│  └─ FTW"), "{text}");
+    settings().bind(|| insta::assert_snapshot!("inventory_show_sample", text));
+}
+
+#[test]
+fn show_json_carries_the_schema() {
+    let (code, text) = smsmig(&[
+        "--format",
+        "json",
+        "inventory",
+        "show",
+        "--inventory",
+        &fixture("hierarchy-sqlcmd"),
+    ]);
+    assert_eq!(code, 0);
+    let json = text
+        .split("--- stdout\n")
+        .nth(1)
+        .and_then(|s| s.split("--- stderr\n").next())
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(value["schema"], "smsmig.inventory/1");
+    assert_eq!(value["sites"][0]["code"], "HOU");
+    assert_eq!(value["totals"]["resources"], 3);
+    settings().bind(|| insta::assert_snapshot!("inventory_show_json_sqlcmd", text));
+}
+
+#[test]
+fn show_malformed_input_exits_2_with_file_line_column() {
+    let (code, text) = smsmig(&[
+        "inventory",
+        "show",
+        "--inventory",
+        &fixture("hierarchy-bad/bad_row"),
+    ]);
+    assert_eq!(code, 2);
+    assert!(text.contains("bad_row/sites.csv:3:35:"), "{text}");
+    settings().bind(|| insta::assert_snapshot!("inventory_show_bad_row", text));
+}
+
+#[test]
+fn show_duplicate_keys_exit_1_and_are_listed() {
+    let (code, text) = smsmig(&[
+        "inventory",
+        "show",
+        "--inventory",
+        &fixture("hierarchy-bad/duplicate_key"),
+    ]);
+    assert_eq!(code, 1);
+    settings().bind(|| insta::assert_snapshot!("inventory_show_duplicate_key", text));
+}
+
+#[test]
+fn show_dangling_references_are_warnings_exit_0() {
+    let (code, text) = smsmig(&[
+        "inventory",
+        "show",
+        "-v",
+        "--inventory",
+        &fixture("hierarchy-bad/dangling_reference"),
+    ]);
+    assert_eq!(code, 0);
+    assert!(text.contains("info: file is absent"), "-v shows info findings: {text}");
+    settings().bind(|| insta::assert_snapshot!("inventory_show_dangling_verbose", text));
+}
+
+#[test]
+fn sql_prints_every_query_with_its_file() {
+    let (code, text) = smsmig(&["inventory", "sql"]);
+    assert_eq!(code, 0);
+    for file in ["sites.csv", "clients.csv", "client_assigned_sites.csv", "boundaries.csv"] {
+        assert!(text.contains(&format!("-- {file}:")), "{file}");
+    }
+    assert!(text.contains("FROM v_RA_System_SMSAssignedSites AS asg"));
+}
+
+#[test]
+fn pull_without_a_password_says_how_to_give_one() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, text) = smsmig(&[
+        "inventory",
+        "pull",
+        "--server",
+        "127.0.0.1,9",
+        "--database",
+        "SMS_HOU",
+        "--user",
+        "smsreader",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(text.contains("set SMSMIG_SQL_PASSWORD"), "{text}");
+}
+
+#[test]
+fn pull_never_prints_the_password() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, text) = smsmig_env(
+        &[
+            "inventory",
+            "pull",
+            "--server",
+            "127.0.0.1,9",
+            "--database",
+            "SMS_HOU",
+            "--user",
+            "smsreader",
+            "--out",
+            out.path().to_str().unwrap(),
+            "-vv",
+        ],
+        &[("SMSMIG_SQL_PASSWORD", "Tr0ub4dor&3")],
+    );
+    assert_eq!(code, 2);
+    assert!(text.contains("cannot reach 127.0.0.1,9"), "{text}");
+    assert!(!text.contains("Tr0ub4dor"), "{text}");
+}
+
+#[test]
+fn pull_from_sql_server_2000_points_to_the_offline_route() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut sock, _) = listener.accept().unwrap();
+        let mut request = [0u8; 26];
+        sock.read_exact(&mut request).unwrap();
+        // A PRELOGIN answer with VERSION 8.0.2039 (SQL Server 2000 SP4).
+        let payload = [0u8, 0, 6, 0, 6, 0xFF, 8, 0, 0x07, 0xF7, 0, 0];
+        let mut packet = vec![0x04, 1, 0, (payload.len() + 8) as u8, 0, 0, 1, 0];
+        packet.extend_from_slice(&payload);
+        sock.write_all(&packet).unwrap();
+    });
+    let out = tempfile::tempdir().unwrap();
+    let server_arg = format!("127.0.0.1,{port}");
+    let (code, text) = smsmig_env(
+        &[
+            "inventory",
+            "pull",
+            "--server",
+            &server_arg,
+            "--database",
+            "SMS_SAT",
+            "--user",
+            "smsreader",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[("SMSMIG_SQL_PASSWORD", "x")],
+    );
+    server.join().unwrap();
+    assert_eq!(code, 2);
+    let text = text.replace(&server_arg, "127.0.0.1,<port>");
+    assert!(text.contains("SQL Server 2000 (8.00.2039)"), "{text}");
+    settings().bind(|| insta::assert_snapshot!("inventory_pull_sql2000", text));
+}

@@ -1,0 +1,340 @@
+//! The planner: a pure function from an inventory and a validated target to a [`Plan`].
+//!
+//! The planner keeps a running picture of the hierarchy (which entry is present, which client
+//! is assigned where) while it emits steps, so each decision sees the state the step will meet.
+//! Phases live in submodules: `objects` (carry selection, export and import), `waves`
+//! (boundary moves), `clients` (selection and reassignment); building the sites and cleaning up
+//! are here.
+
+mod clients;
+mod objects;
+mod waves;
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::model::{
+    Action, BoundaryRef, Finding, FindingKind, ObjectSet, Phase, Plan, Step, WaveInfo,
+};
+use super::overlap::Overlap;
+use super::target::{site_range, Target};
+use super::universe::{Entry, Universe};
+use crate::inventory::{Inventory, SiteCode};
+
+/// How many examples a finding lists.
+const EXAMPLES: usize = 5;
+
+/// Plan the side-by-side migration of `inv` to `target` (which must have been resolved
+/// against `inv`). Never fails: what cannot be planned safely becomes a finding.
+pub fn plan(inv: &Inventory, target: &Target) -> Plan {
+    let mut p = Planner::new(inv, target);
+    p.initial_overlaps();
+    p.build_sites();
+    p.objects();
+    for wave in &target.waves {
+        p.wave(wave);
+    }
+    p.cleanup();
+    p.finish()
+}
+
+/// Clients and the entries they lie in, both ways, as compressed rows.
+struct Locations {
+    /// `client_ent[client_off[c]..client_off[c + 1]]`: entries client `c` lies in.
+    client_off: Vec<u32>,
+    client_ent: Vec<u32>,
+    /// `entry_cli[entry_off[e]..entry_off[e + 1]]`: clients in entry `e`.
+    entry_off: Vec<u32>,
+    entry_cli: Vec<u32>,
+}
+
+impl Locations {
+    fn build(inv: &Inventory, u: &Universe) -> Self {
+        let mut client_off = Vec::with_capacity(inv.clients.len() + 1);
+        let mut client_ent = Vec::new();
+        client_off.push(0);
+        let mut scratch = Vec::new();
+        for c in &inv.clients {
+            scratch.clear();
+            u.locate(c, |e| scratch.push(e));
+            scratch.sort_unstable();
+            scratch.dedup();
+            client_ent.extend_from_slice(&scratch);
+            client_off.push(client_ent.len() as u32);
+        }
+        let mut counts = vec![0u32; u.len() + 1];
+        for e in &client_ent {
+            counts[*e as usize + 1] += 1;
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let entry_off = counts.clone();
+        let mut fill = counts;
+        let mut entry_cli = vec![0u32; client_ent.len()];
+        for c in 0..inv.clients.len() {
+            for e in &client_ent[client_off[c] as usize..client_off[c + 1] as usize] {
+                entry_cli[fill[*e as usize] as usize] = c as u32;
+                fill[*e as usize] += 1;
+            }
+        }
+        Self {
+            client_off,
+            client_ent,
+            entry_off,
+            entry_cli,
+        }
+    }
+
+    fn entries_of(&self, client: usize) -> &[u32] {
+        &self.client_ent[self.client_off[client] as usize..self.client_off[client + 1] as usize]
+    }
+
+    fn clients_in(&self, entry: u32) -> &[u32] {
+        let e = entry as usize;
+        &self.entry_cli[self.entry_off[e] as usize..self.entry_off[e + 1] as usize]
+    }
+}
+
+struct Planner<'a> {
+    inv: &'a Inventory,
+    target: &'a Target,
+    /// The plan so far (steps and findings are appended as phases run).
+    plan: Plan,
+    universe: Universe,
+    /// Universe entry of each inventory boundary.
+    inv_entry: Vec<u32>,
+    /// Whether each entry is present now.
+    present: Vec<bool>,
+    /// For removed SMS entries: the wait step that followed the removal.
+    wait_after: Vec<Option<u32>>,
+    /// For added ConfigMgr entries: the add step.
+    added_at: Vec<Option<u32>>,
+    /// Create step of each new site.
+    created: HashMap<SiteCode, u32>,
+    /// Steps that touched each SMS site (removals, exports, reassignments away).
+    site_steps: HashMap<SiteCode, Vec<u32>>,
+    locations: Locations,
+    /// Current assignment of each client (index into `inv.clients`).
+    assigned: Vec<Option<SiteCode>>,
+    /// Whether a wave has reassigned the client.
+    reassigned: Vec<bool>,
+    /// Client indices by the SMS site they are assigned to in the inventory.
+    by_site: HashMap<SiteCode, Vec<u32>>,
+}
+
+impl<'a> Planner<'a> {
+    fn new(inv: &'a Inventory, target: &'a Target) -> Self {
+        let masks = &target.masks;
+        let mut all: Vec<Entry> = inv
+            .boundaries
+            .iter()
+            .map(|b| Entry::new(b.site_code, BoundaryRef::of(b), false, masks))
+            .collect();
+        for wave in &target.waves {
+            for m in &wave.moves {
+                for i in &m.boundaries {
+                    let bref = BoundaryRef::of(&inv.boundaries[*i]);
+                    all.push(Entry::new(m.to, bref, true, masks));
+                }
+            }
+        }
+        let universe = Universe::build(all);
+        let inv_entry = inv
+            .boundaries
+            .iter()
+            .map(|b| {
+                let key = Universe::key_of(b.site_code, &BoundaryRef::of(b), false);
+                universe.find(&key).expect("every inventory boundary is in the table")
+            })
+            .collect();
+        let present = universe.entries.iter().map(|e| !e.configmgr).collect();
+        let locations = Locations::build(inv, &universe);
+        let n = universe.len();
+        Self {
+            inv,
+            target,
+            plan: Plan {
+                sites: target.sites.clone(),
+                waves: target
+                    .waves
+                    .iter()
+                    .map(|w| WaveInfo {
+                        number: w.number,
+                        name: w.name.clone(),
+                        wait_minutes: w.wait_minutes,
+                    })
+                    .collect(),
+                masks: target.masks.clone(),
+                objects: ObjectSet::default(),
+                import_site: Some(target.import_site),
+                query_report_sites: target.query_report_sites.clone(),
+                decommission: target.decommission.clone(),
+                steps: Vec::new(),
+                findings: Vec::new(),
+            },
+            universe,
+            inv_entry,
+            present,
+            wait_after: vec![None; n],
+            added_at: vec![None; n],
+            created: HashMap::new(),
+            site_steps: HashMap::new(),
+            locations,
+            assigned: inv.clients.iter().map(|c| c.assigned_site).collect(),
+            reassigned: vec![false; inv.clients.len()],
+            by_site: group(
+                inv.clients
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| Some((c.assigned_site?, i as u32))),
+            )
+            .into_iter()
+            .collect(),
+        }
+    }
+
+    /// Append a step; returns its `seq`.
+    fn push(&mut self, phase: Phase, wave: Option<u32>, action: Action, mut deps: Vec<u32>) -> u32 {
+        let seq = self.plan.steps.len() as u32 + 1;
+        deps.sort_unstable();
+        deps.dedup();
+        self.plan.steps.push(Step {
+            seq,
+            phase,
+            wave,
+            action,
+            depends_on: deps,
+        });
+        seq
+    }
+
+    fn finding(&mut self, site: Option<SiteCode>, wave: Option<u32>, kind: FindingKind) {
+        self.plan.findings.push(Finding {
+            severity: kind.severity(),
+            site,
+            wave,
+            kind,
+        });
+    }
+
+    /// Overlaps between SMS sites before anything moves: worth a warning, not the plan's doing.
+    fn initial_overlaps(&mut self) {
+        let mut found = Vec::new();
+        for (i, e) in self.universe.entries.iter().enumerate() {
+            if e.configmgr {
+                continue;
+            }
+            let i = i as u32;
+            self.universe.overlapping(i, |other, verdict| {
+                let o = &self.universe.entries[other as usize];
+                if verdict == Overlap::Yes && !o.configmgr && o.site != e.site && i < other {
+                    found.push((i, other));
+                }
+            });
+        }
+        found.sort_unstable();
+        for (a, b) in found {
+            let (ea, eb) = (&self.universe.entries[a as usize], &self.universe.entries[b as usize]);
+            let kind = FindingKind::InitialOverlap {
+                boundary: ea.bref.clone(),
+                other_site: eb.site,
+                other: eb.bref.clone(),
+            };
+            self.finding(Some(ea.site), None, kind);
+        }
+    }
+
+    /// Create the new sites top-down (the target already ordered them).
+    fn build_sites(&mut self) {
+        for site in &self.target.sites {
+            let deps = site
+                .parent
+                .and_then(|p| self.created.get(&p).copied())
+                .into_iter()
+                .collect();
+            let seq = self.push(Phase::Build, None, Action::CreateSite { site: site.code }, deps);
+            self.created.insert(site.code, seq);
+        }
+    }
+
+    /// Decommission the chosen SMS sites bottom-up, each followed by its AD/WINS cleanup.
+    fn cleanup(&mut self) {
+        let inv = self.inv;
+        let depth = |code: SiteCode| inv.ancestors(code).len();
+        let mut order = self.target.decommission.clone();
+        order.sort_by(|a, b| depth(*b).cmp(&depth(*a)).then(a.cmp(b)));
+        // Clients still assigned to each site, with the first few names (one pass).
+        let mut remaining: HashMap<SiteCode, (usize, Vec<String>)> = HashMap::new();
+        for (i, c) in inv.clients.iter().enumerate() {
+            if let Some(site) = self.assigned[i] {
+                let slot = remaining.entry(site).or_default();
+                slot.0 += 1;
+                if slot.1.len() < EXAMPLES {
+                    slot.1.push(c.name.clone());
+                }
+            }
+        }
+        let mut decommissioned: HashMap<SiteCode, u32> = HashMap::new();
+        for code in order {
+            self.boundaries_left(code);
+            if let Some((count, examples)) = remaining.remove(&code) {
+                let kind = FindingKind::ClientsLeftBehind { count, examples };
+                self.finding(Some(code), None, kind);
+            }
+            let mut deps = self.site_steps.get(&code).cloned().unwrap_or_default();
+            deps.extend(
+                inv.children(code)
+                    .filter_map(|c| decommissioned.get(&c.code).copied()),
+            );
+            let seq = self.push(Phase::Cleanup, None, Action::DecommissionSite { site: code }, deps);
+            decommissioned.insert(code, seq);
+            let (start, end) = site_range(inv, code);
+            for i in start..end {
+                let e = self.inv_entry[i] as usize;
+                self.present[e] = false;
+            }
+            self.push(
+                Phase::Cleanup,
+                None,
+                Action::RemoveAdWinsEntries { site: code },
+                vec![seq],
+            );
+        }
+    }
+
+    /// A finding for the boundaries a decommissioned site still holds.
+    fn boundaries_left(&mut self, code: SiteCode) {
+        let (start, end) = site_range(self.inv, code);
+        let mut examples: Vec<BoundaryRef> = Vec::new();
+        let mut count = 0;
+        for i in start..end {
+            if self.present[self.inv_entry[i] as usize] {
+                count += 1;
+                if examples.len() < EXAMPLES {
+                    examples.push(BoundaryRef::of(&self.inv.boundaries[i]));
+                }
+            }
+        }
+        if count > 0 {
+            let kind = FindingKind::BoundariesNotMoved { count, examples };
+            self.finding(Some(code), None, kind);
+        }
+    }
+
+    fn finish(mut self) -> Plan {
+        // Most severe first; otherwise in the order found (stable sort).
+        self.plan
+            .findings
+            .sort_by(|a, b| b.severity.cmp(&a.severity));
+        self.plan
+    }
+}
+
+/// Group `(key, value)` pairs into a sorted map of lists.
+fn group<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, Vec<V>> {
+    let mut map: BTreeMap<K, Vec<V>> = BTreeMap::new();
+    for (k, v) in pairs {
+        map.entry(k).or_default().push(v);
+    }
+    map
+}

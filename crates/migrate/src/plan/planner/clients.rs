@@ -1,0 +1,199 @@
+//! One wave's client reassignments.
+//!
+//! Each move selects clients (by default those lying in its boundaries; else by old site,
+//! boundary or collection). A client is reassigned to the primary that owns the move's site
+//! (the site itself, or the parent of a secondary) — and only when a boundary of that primary
+//! or of one of its secondaries, present by now, covers it; the rest are reported, never
+//! reassigned blind. One step per (primary, current site), depending on the adds that cover
+//! its clients.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Planner, EXAMPLES};
+use crate::inventory::{ClientType, CollectionRule, SiteCode};
+use crate::plan::model::{Action, FindingKind, Phase};
+use crate::plan::target::{ClientSelection, Move, Wave};
+
+impl Planner<'_> {
+    pub(super) fn reassign(&mut self, wave: &Wave) {
+        let number = wave.number;
+        let inv = self.inv;
+        let mut chosen: BTreeMap<u32, SiteCode> = BTreeMap::new();
+        let (mut not_clients, mut already) = (BTreeSet::new(), BTreeSet::new());
+        for m in &wave.moves {
+            let Some(primary) = self.plan.assignment_site(m.to) else {
+                continue;
+            };
+            for c in self.select(number, m) {
+                let client = &inv.clients[c as usize];
+                if self.target.exclude.clients.contains(&client.resource_id) {
+                    continue;
+                }
+                if !client.client_installed || client.obsolete {
+                    not_clients.insert(c);
+                    continue;
+                }
+                if self.reassigned[c as usize] {
+                    already.insert(c);
+                    continue;
+                }
+                match chosen.get(&c) {
+                    None => {
+                        chosen.insert(c, primary);
+                    }
+                    Some(first) if *first != primary => {
+                        let kind = FindingKind::ClientSelectionConflict {
+                            client: client.name.clone(),
+                            first: *first,
+                            second: primary,
+                        };
+                        let first = *first;
+                        self.finding(Some(first), Some(number), kind);
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if !not_clients.is_empty() {
+            let kind = FindingKind::NotClients {
+                count: not_clients.len(),
+            };
+            self.finding(None, Some(number), kind);
+        }
+        if !already.is_empty() {
+            let kind = FindingKind::AlreadyReassigned {
+                count: already.len(),
+            };
+            self.finding(None, Some(number), kind);
+        }
+        self.emit_reassignments(number, chosen);
+    }
+
+    /// Client indices a move selects (may repeat).
+    fn select(&mut self, wave: u32, m: &Move) -> Vec<u32> {
+        let mut out = Vec::new();
+        match &m.clients {
+            ClientSelection::InMovedBoundaries => {
+                for i in &m.boundaries {
+                    out.extend_from_slice(self.locations.clients_in(self.inv_entry[*i]));
+                }
+            }
+            ClientSelection::Explicit {
+                sites,
+                boundaries,
+                collections,
+            } => {
+                for site in sites {
+                    out.extend_from_slice(self.by_site.get(site).map_or(&[][..], Vec::as_slice));
+                }
+                for i in boundaries {
+                    out.extend_from_slice(self.locations.clients_in(self.inv_entry[*i]));
+                }
+                for id in collections {
+                    self.collection_members(wave, id, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    fn collection_members(&mut self, wave: u32, id: &str, out: &mut Vec<u32>) {
+        let inv = self.inv;
+        let Some(col) = inv.collection(id) else {
+            return;
+        };
+        let mut queries = false;
+        for rule in &col.rules {
+            match rule {
+                CollectionRule::Direct { resource_id, .. } => {
+                    if let Ok(i) = inv
+                        .clients
+                        .binary_search_by_key(resource_id, |c| c.resource_id)
+                    {
+                        out.push(i as u32);
+                    }
+                }
+                CollectionRule::Query { .. } => queries = true,
+            }
+        }
+        if queries {
+            let kind = FindingKind::QueryRuleMembers {
+                collection: id.to_owned(),
+            };
+            self.finding(None, Some(wave), kind);
+        }
+    }
+
+    /// Whether a present boundary of `primary` (or of one of its secondaries) covers client
+    /// `c`; returns the add steps of those boundaries.
+    fn cover(&self, c: usize, primary: SiteCode) -> Vec<u32> {
+        self.locations
+            .entries_of(c)
+            .iter()
+            .filter(|e| {
+                let entry = &self.universe.entries[**e as usize];
+                entry.configmgr
+                    && self.present[**e as usize]
+                    && self.plan.assignment_site(entry.site) == Some(primary)
+            })
+            .filter_map(|e| self.added_at[*e as usize])
+            .collect()
+    }
+
+    fn emit_reassignments(&mut self, wave: u32, chosen: BTreeMap<u32, SiteCode>) {
+        // (primary, from) → (clients, deps)
+        let mut groups: BTreeMap<(SiteCode, Option<SiteCode>), (Vec<u32>, BTreeSet<u32>)> =
+            BTreeMap::new();
+        let mut outside: BTreeMap<SiteCode, (usize, Vec<String>)> = BTreeMap::new();
+        let mut legacy: BTreeMap<SiteCode, usize> = BTreeMap::new();
+        let inv = self.inv;
+        for (c, primary) in chosen {
+            let client = &inv.clients[c as usize];
+            let adds = self.cover(c as usize, primary);
+            if adds.is_empty() {
+                let slot = outside.entry(primary).or_default();
+                slot.0 += 1;
+                if slot.1.len() < EXAMPLES {
+                    slot.1.push(client.name.clone());
+                }
+                continue;
+            }
+            if client.client_type == Some(ClientType::Legacy) {
+                *legacy.entry(primary).or_default() += 1;
+            }
+            let from = self.assigned[c as usize];
+            let group = groups.entry((primary, from)).or_default();
+            group.0.push(client.resource_id);
+            group.1.extend(adds);
+            self.assigned[c as usize] = Some(primary);
+            self.reassigned[c as usize] = true;
+        }
+        for (to_site, (count, examples)) in outside {
+            let kind = FindingKind::ClientsOutsideBoundaries {
+                to_site,
+                count,
+                examples,
+            };
+            self.finding(Some(to_site), Some(wave), kind);
+        }
+        for (to_site, count) in legacy {
+            self.finding(Some(to_site), Some(wave), FindingKind::LegacyClients { to_site, count });
+        }
+        // Primaries in target order, then the current site.
+        let order = |code: SiteCode| self.plan.sites.iter().position(|s| s.code == code);
+        let mut groups: Vec<_> = groups.into_iter().collect();
+        groups.sort_by_key(|((to, from), _)| (order(*to), *from));
+        for ((to_site, from_site), (mut clients, deps)) in groups {
+            clients.sort_unstable();
+            let action = Action::ReassignClients {
+                from_site,
+                to_site,
+                clients,
+            };
+            let seq = self.push(Phase::Wave, Some(wave), action, deps.into_iter().collect());
+            if let Some(from) = from_site {
+                self.site_steps.entry(from).or_default().push(seq);
+            }
+        }
+    }
+}

@@ -1,0 +1,498 @@
+//! The verifier: simulate a plan step by step against the inventory and check every invariant
+//! of DESIGN §4.4, trusting nothing the planner decided.
+//!
+//! - At no step do two sites (SMS or ConfigMgr, site or roaming entries) claim overlapping
+//!   address space that they did not already share before the plan: an added boundary must not
+//!   overlap — certainly or possibly — any entry another site still holds.
+//! - Every SMS entry overlapping an added boundary was removed, and a replication wait came
+//!   after that removal and before the add.
+//! - Clients are reassigned only to built, primary ConfigMgr sites, from the site they are in,
+//!   and only once a boundary of that site (or of one of its secondaries) covers them.
+//! - The first site built is the central site; every site is built after its parent; no
+//!   ConfigMgr site has an SMS parent.
+//! - Objects are imported after they were exported, and after what they need: limiting
+//!   collections, both ends of a subcollection link, packages before programs, collections,
+//!   packages and programs before advertisements; queries and reports are imported explicitly
+//!   into every site that needs them.
+//! - A site is decommissioned after its children, and its AD and WINS entries are removed
+//!   after it is decommissioned.
+
+mod objects;
+mod violation;
+
+use std::collections::{HashMap, HashSet};
+
+pub use violation::{Violation, ViolationKind};
+
+use super::model::{Action, BoundaryRef, Connection, NewSite, ObjectKind, ObjectRef, Plan, Step};
+use super::state::{HeldBoundary, HierarchyState, SiteState, SiteStatus};
+use super::universe::{Entry, Universe};
+use crate::inventory::{Inventory, SiteCode, SiteType};
+
+/// The outcome of [`verify`]: every violation, and the hierarchy before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    /// Violations, in step order.
+    pub violations: Vec<Violation>,
+    /// The hierarchy before the first step.
+    pub before: HierarchyState,
+    /// The hierarchy after the last step.
+    pub after: HierarchyState,
+}
+
+impl Verification {
+    /// True when no invariant is broken.
+    pub fn passed(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+/// Simulate `plan` on `inv` and check it.
+pub fn verify(inv: &Inventory, plan: &Plan) -> Verification {
+    let mut sim = Sim::new(inv, plan);
+    let before = sim.state();
+    for (i, step) in plan.steps.iter().enumerate() {
+        sim.step(i, step);
+    }
+    sim.finish();
+    let after = sim.state();
+    Verification {
+        violations: sim.violations,
+        before,
+        after,
+    }
+}
+
+struct Sim<'a> {
+    inv: &'a Inventory,
+    plan: &'a Plan,
+    new_sites: HashMap<SiteCode, &'a NewSite>,
+    /// Primary each new site's clients are assigned to.
+    primary_of: HashMap<SiteCode, SiteCode>,
+    universe: Universe,
+    /// Entries by site.
+    site_entries: HashMap<SiteCode, Vec<u32>>,
+    present: Vec<bool>,
+    removed_at: Vec<Option<u32>>,
+    connection: Vec<Option<Connection>>,
+    last_wait: Option<u32>,
+    built: HashSet<SiteCode>,
+    decommissioned: HashSet<SiteCode>,
+    ad_wins_removed: HashSet<SiteCode>,
+    /// `client_ent[client_off[c]..client_off[c + 1]]`: entries client `c` lies in.
+    client_off: Vec<u32>,
+    client_ent: Vec<u32>,
+    assigned: Vec<Option<SiteCode>>,
+    exported: HashSet<ObjectRef>,
+    imported: HashSet<(SiteCode, ObjectRef)>,
+    violations: Vec<Violation>,
+    seq: u32,
+}
+
+impl<'a> Sim<'a> {
+    fn new(inv: &'a Inventory, plan: &'a Plan) -> Self {
+        let mut entries: Vec<Entry> = inv
+            .boundaries
+            .iter()
+            .map(|b| Entry::new(b.site_code, BoundaryRef::of(b), false, &plan.masks))
+            .collect();
+        for step in &plan.steps {
+            if let Action::AddBoundary { site, boundary, .. } = &step.action {
+                entries.push(Entry::new(*site, boundary.clone(), true, &plan.masks));
+            }
+        }
+        let universe = Universe::build(entries);
+        let present: Vec<bool> = universe.entries.iter().map(|e| !e.configmgr).collect();
+        let mut client_off = Vec::with_capacity(inv.clients.len() + 1);
+        let mut client_ent = Vec::new();
+        client_off.push(0);
+        for c in &inv.clients {
+            let start = client_ent.len();
+            universe.locate(c, |e| client_ent.push(e));
+            client_ent[start..].sort_unstable();
+            let mut kept = start;
+            for i in start..client_ent.len() {
+                if i == start || client_ent[i] != client_ent[kept - 1] {
+                    client_ent[kept] = client_ent[i];
+                    kept += 1;
+                }
+            }
+            client_ent.truncate(kept);
+            client_off.push(client_ent.len() as u32);
+        }
+        let new_sites: HashMap<SiteCode, &NewSite> =
+            plan.sites.iter().map(|s| (s.code, s)).collect();
+        let primary_of = plan
+            .sites
+            .iter()
+            .filter_map(|s| Some((s.code, plan.assignment_site(s.code)?)))
+            .collect();
+        let n = universe.len();
+        let mut site_entries: HashMap<SiteCode, Vec<u32>> = HashMap::new();
+        for (i, e) in universe.entries.iter().enumerate() {
+            site_entries.entry(e.site).or_default().push(i as u32);
+        }
+        Self {
+            inv,
+            plan,
+            new_sites,
+            primary_of,
+            universe,
+            site_entries,
+            present,
+            removed_at: vec![None; n],
+            connection: vec![None; n],
+            last_wait: None,
+            built: HashSet::new(),
+            decommissioned: HashSet::new(),
+            ad_wins_removed: HashSet::new(),
+            client_off,
+            client_ent,
+            assigned: inv.clients.iter().map(|c| c.assigned_site).collect(),
+            exported: HashSet::new(),
+            imported: HashSet::new(),
+            violations: Vec::new(),
+            seq: 0,
+        }
+    }
+
+    fn violation(&mut self, kind: ViolationKind) {
+        let seq = (self.seq > 0).then_some(self.seq);
+        self.violations.push(Violation { seq, kind });
+    }
+
+    fn step(&mut self, index: usize, step: &Step) {
+        self.seq = step.seq;
+        let expected = index as u32 + 1;
+        if step.seq != expected {
+            self.violation(ViolationKind::SeqOutOfOrder { expected });
+        }
+        for on in &step.depends_on {
+            if *on == 0 || *on >= step.seq {
+                self.violation(ViolationKind::BadDependency { on: *on });
+            }
+        }
+        match &step.action {
+            Action::CreateSite { site } => self.create(*site),
+            Action::ExportObjects { site, objects, .. } => {
+                if self.sms_site(*site) {
+                    self.exported.extend(objects.iter().cloned());
+                }
+            }
+            Action::ImportObjects { site, objects, .. } => self.import(*site, objects),
+            Action::RemoveBoundary { site, boundary } => self.remove(*site, boundary),
+            Action::WaitReplication { minutes } => {
+                if *minutes == 0 {
+                    self.violation(ViolationKind::ZeroWait);
+                }
+                self.last_wait = Some(step.seq);
+            }
+            Action::AddBoundary {
+                site,
+                boundary,
+                connection,
+            } => self.add(*site, boundary, *connection),
+            Action::ReassignClients {
+                from_site,
+                to_site,
+                clients,
+            } => self.reassign(*from_site, *to_site, clients),
+            Action::DecommissionSite { site } => self.decommission(*site),
+            Action::RemoveAdWinsEntries { site } => {
+                if !self.decommissioned.contains(site) {
+                    self.violation(ViolationKind::AdWinsBeforeDecommission { site: *site });
+                }
+                self.ad_wins_removed.insert(*site);
+            }
+        }
+    }
+
+    /// True when `site` is an SMS site still running; records a violation otherwise.
+    fn sms_site(&mut self, site: SiteCode) -> bool {
+        if self.new_sites.contains_key(&site) {
+            self.violation(ViolationKind::WrongProduct {
+                site,
+                expected: "SMS",
+            });
+            false
+        } else if self.inv.site(site).is_none() {
+            self.violation(ViolationKind::UnknownSite { site });
+            false
+        } else if self.decommissioned.contains(&site) {
+            self.violation(ViolationKind::SiteDecommissioned { site });
+            false
+        } else {
+            true
+        }
+    }
+
+    /// True when `site` is a built ConfigMgr site; records a violation otherwise.
+    fn configmgr_site(&mut self, site: SiteCode) -> bool {
+        if !self.new_sites.contains_key(&site) {
+            let kind = if self.inv.site(site).is_some() {
+                ViolationKind::WrongProduct {
+                    site,
+                    expected: "ConfigMgr",
+                }
+            } else {
+                ViolationKind::UnknownSite { site }
+            };
+            self.violation(kind);
+            false
+        } else if !self.built.contains(&site) {
+            self.violation(ViolationKind::SiteNotBuilt { site });
+            false
+        } else {
+            true
+        }
+    }
+
+    fn create(&mut self, site: SiteCode) {
+        let Some(new) = self.new_sites.get(&site).copied() else {
+            let kind = if self.inv.site(site).is_some() {
+                ViolationKind::WrongProduct {
+                    site,
+                    expected: "ConfigMgr",
+                }
+            } else {
+                ViolationKind::UnknownSite { site }
+            };
+            self.violation(kind);
+            return;
+        };
+        if self.built.contains(&site) {
+            self.violation(ViolationKind::AlreadyBuilt { site });
+        }
+        match new.parent {
+            None => {}
+            Some(parent) if self.inv.site(parent).is_some() => {
+                self.violation(ViolationKind::SmsParent { site, parent });
+            }
+            Some(parent) => {
+                if self.built.is_empty() {
+                    self.violation(ViolationKind::CentralNotFirst { site });
+                } else if !self.built.contains(&parent) {
+                    self.violation(ViolationKind::ParentNotBuilt { site, parent });
+                }
+            }
+        }
+        self.built.insert(site);
+    }
+
+    fn remove(&mut self, site: SiteCode, boundary: &BoundaryRef) {
+        if !self.sms_site(site) {
+            return;
+        }
+        let key = Universe::key_of(site, boundary, false);
+        match self.universe.find(&key) {
+            Some(e) if self.present[e as usize] => {
+                self.present[e as usize] = false;
+                self.removed_at[e as usize] = Some(self.seq);
+            }
+            _ => self.violation(ViolationKind::BoundaryNotPresent {
+                site,
+                boundary: boundary.clone(),
+            }),
+        }
+    }
+
+    fn add(&mut self, site: SiteCode, boundary: &BoundaryRef, connection: Connection) {
+        if !self.configmgr_site(site) {
+            return;
+        }
+        let key = Universe::key_of(site, boundary, true);
+        let entry = self.universe.find(&key).expect("every add is in the table");
+        if self.present[entry as usize] {
+            self.violation(ViolationKind::BoundaryAlreadyPresent {
+                site,
+                boundary: boundary.clone(),
+            });
+            return;
+        }
+        let mut found = Vec::new();
+        self.universe.overlapping(entry, |other, verdict| found.push((other, verdict)));
+        found.sort_unstable();
+        for (other, verdict) in found {
+            let o = &self.universe.entries[other as usize];
+            if o.site == site {
+                continue;
+            }
+            if self.present[other as usize] {
+                let kind = ViolationKind::Overlap {
+                    site,
+                    boundary: boundary.clone(),
+                    other_site: o.site,
+                    other: o.bref.clone(),
+                    overlap: verdict,
+                };
+                self.violation(kind);
+            } else if let Some(removed_at) = self.removed_at[other as usize] {
+                if self.last_wait.map_or(true, |w| w < removed_at) {
+                    let kind = ViolationKind::NoReplicationWait {
+                        site,
+                        boundary: boundary.clone(),
+                        removed_site: o.site,
+                        removed: o.bref.clone(),
+                        removed_at,
+                    };
+                    self.violation(kind);
+                }
+            }
+        }
+        self.present[entry as usize] = true;
+        self.connection[entry as usize] = Some(connection);
+    }
+
+    fn reassign(&mut self, from: Option<SiteCode>, to: SiteCode, clients: &[u32]) {
+        if !self.configmgr_site(to) {
+            return;
+        }
+        if self.new_sites[&to].site_type != SiteType::Primary {
+            self.violation(ViolationKind::ReassignToSecondary { site: to });
+            return;
+        }
+        for id in clients {
+            let Ok(c) = self.inv.clients.binary_search_by_key(id, |c| c.resource_id) else {
+                self.violation(ViolationKind::UnknownClient { client: *id });
+                continue;
+            };
+            if self.assigned[c] != from {
+                let kind = ViolationKind::WrongFromSite {
+                    client: *id,
+                    expected: from,
+                    actual: self.assigned[c],
+                };
+                self.violation(kind);
+            }
+            let entries = &self.client_ent[self.client_off[c] as usize..self.client_off[c + 1] as usize];
+            let covered = entries.iter().any(|e| {
+                let entry = &self.universe.entries[*e as usize];
+                entry.configmgr
+                    && self.present[*e as usize]
+                    && self.primary_of.get(&entry.site) == Some(&to)
+            });
+            if !covered {
+                self.violation(ViolationKind::ClientNotCovered {
+                    client: *id,
+                    site: to,
+                });
+            }
+            self.assigned[c] = Some(to);
+        }
+    }
+
+    fn decommission(&mut self, site: SiteCode) {
+        if !self.sms_site(site) {
+            return;
+        }
+        let children: Vec<SiteCode> = self.inv.children(site).map(|c| c.code).collect();
+        for child in children {
+            if !self.decommissioned.contains(&child) {
+                self.violation(ViolationKind::ChildStillActive { site, child });
+            }
+        }
+        self.decommissioned.insert(site);
+        for e in self.site_entries.get(&site).into_iter().flatten() {
+            let e = *e as usize;
+            if self.present[e] {
+                self.present[e] = false;
+                self.removed_at[e] = Some(self.seq);
+            }
+        }
+    }
+
+    /// The hierarchy as it stands.
+    fn state(&self) -> HierarchyState {
+        let mut state = HierarchyState::default();
+        let mut clients: HashMap<SiteCode, usize> = HashMap::new();
+        for site in self.assigned.iter().flatten() {
+            *clients.entry(*site).or_default() += 1;
+        }
+        let status = |code: SiteCode, configmgr: bool| {
+            if self.decommissioned.contains(&code) {
+                SiteStatus::Decommissioned
+            } else if configmgr && !self.built.contains(&code) {
+                SiteStatus::NotBuilt
+            } else {
+                SiteStatus::Active
+            }
+        };
+        let sites = self
+            .inv
+            .sites
+            .iter()
+            .map(|s| (s.code, s.name.clone(), s.parent, false, s.site_type))
+            .chain(
+                self.plan
+                    .sites
+                    .iter()
+                    .map(|s| (s.code, s.name.clone(), s.parent, true, s.site_type)),
+            );
+        for (code, name, parent, configmgr, site_type) in sites {
+            let boundaries = self
+                .site_entries
+                .get(&code)
+                .into_iter()
+                .flatten()
+                .filter(|e| self.present[**e as usize])
+                .map(|e| HeldBoundary {
+                    boundary: self.universe.entries[*e as usize].bref.clone(),
+                    connection: self.connection[*e as usize],
+                })
+                .collect();
+            state.sites.insert(
+                code,
+                SiteState {
+                    code,
+                    name,
+                    parent,
+                    configmgr,
+                    site_type,
+                    status: status(code, configmgr),
+                    boundaries,
+                    clients: clients.get(&code).copied().unwrap_or(0),
+                },
+            );
+        }
+        state.sort();
+        state
+    }
+
+    fn finish(&mut self) {
+        self.seq = 0;
+        let plan = self.plan;
+        for s in &plan.sites {
+            if !self.built.contains(&s.code) {
+                self.violation(ViolationKind::NeverBuilt { site: s.code });
+            }
+        }
+        for site in &plan.decommission {
+            if !self.decommissioned.contains(site) {
+                self.violation(ViolationKind::NeverDecommissioned { site: *site });
+            }
+        }
+        let mut gone: Vec<SiteCode> = self.decommissioned.iter().copied().collect();
+        gone.sort_unstable();
+        for site in gone {
+            if !self.ad_wins_removed.contains(&site) {
+                self.violation(ViolationKind::AdWinsNotRemoved { site });
+            }
+        }
+        for kind in ObjectKind::ALL {
+            let sites = match kind {
+                ObjectKind::Queries | ObjectKind::Reports => plan.query_report_sites.clone(),
+                _ => plan.import_site.into_iter().collect(),
+            };
+            for object in plan.objects.of(kind) {
+                for site in &sites {
+                    if !self.imported.contains(&(*site, object.clone())) {
+                        self.violation(ViolationKind::NeverImported {
+                            object: object.clone(),
+                            site: *site,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
