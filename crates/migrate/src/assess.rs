@@ -14,6 +14,8 @@
 //! `strategy` (the per-site [`Recommendation`]: in place or side by side, with reasons) and
 //! `checklist` (the SP1 upgrade checklist, [`ChecklistItem`]).
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::inventory::{Inventory, SiteCode, SiteProduct, SiteType};
@@ -253,16 +255,28 @@ pub fn assess_with(inv: &Inventory, options: &Options) -> Assessment {
     let client_index = clients::ClientIndex::new(inv);
     let mut findings: Vec<Finding> = Vec::new();
     let mut sites: Vec<SiteAssessment> = Vec::with_capacity(plan.order.len());
+    // Error codes of the blocked sites so far: the parent-blocked rule reads its parent's.
+    let mut blocked: BTreeMap<SiteCode, Vec<&'static str>> = BTreeMap::new();
     for (i, &code) in plan.order.iter().enumerate() {
         let Some(s) = inv.site(code) else { continue };
         let mut own = site::check(inv, s);
         if !UpgradePath::of(s).at_target {
             own.extend(clients::check(inv, s, &client_index, options));
         }
-        own.extend(order::check(inv, s, &plan, &sites, &findings));
+        own.extend(order::check(inv, s, &plan, &blocked));
         sort_findings(&mut own);
         let counts = count(&own);
         let verdict = verdict_of(&counts);
+        if verdict == Verdict::Blocked {
+            let mut errors: Vec<&'static str> = own
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .map(|f| f.code)
+                .collect();
+            errors.sort_unstable();
+            errors.dedup();
+            blocked.insert(code, errors);
+        }
         let mut cannot_tell: Vec<&'static str> = own
             .iter()
             .filter(|f| f.cannot_tell)
@@ -270,7 +284,7 @@ pub fn assess_with(inv: &Inventory, options: &Options) -> Assessment {
             .collect();
         cannot_tell.sort_unstable();
         cannot_tell.dedup();
-        let recommendation = strategy::recommend(inv, s, &own);
+        let recommendation = strategy::recommend(s, client_index.assigned_to(code), &own);
         sites.push(SiteAssessment {
             code,
             name: s.name.clone(),

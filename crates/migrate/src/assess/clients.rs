@@ -85,7 +85,8 @@ impl<'a> ClientIndex<'a> {
         }
     }
 
-    fn assigned_to(&self, site: SiteCode) -> &[&'a Client] {
+    /// Clients assigned to `site`, by resource ID.
+    pub(crate) fn assigned_to(&self, site: SiteCode) -> &[&'a Client] {
         self.assigned.get(&site).map_or(&[], Vec::as_slice)
     }
 

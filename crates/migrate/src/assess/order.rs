@@ -12,10 +12,10 @@
 //! code), then each primary's secondaries in the primaries' order, then — last, by code — sites
 //! with no place in the tree.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::rule::Rule;
-use super::{Evidence, Finding, SiteAssessment, Verdict};
+use super::{Evidence, Finding};
 use crate::inventory::{Inventory, Site, SiteCode, SiteProduct, SiteType};
 
 /// The computed order.
@@ -25,6 +25,8 @@ pub(crate) struct Plan {
     pub(crate) order: Vec<SiteCode>,
     /// Sites reached from a central site through primaries.
     placed: BTreeSet<SiteCode>,
+    /// 1-based position of each site in `order`.
+    steps: BTreeMap<SiteCode, usize>,
 }
 
 /// Order the sites top-down (see the module docs).
@@ -67,21 +69,26 @@ pub(crate) fn upgrade_order(inv: &Inventory) -> Plan {
             order.push(s.code);
         }
     }
-    Plan { order, placed }
+    let steps = order.iter().enumerate().map(|(i, c)| (*c, i + 1)).collect();
+    Plan {
+        order,
+        placed,
+        steps,
+    }
 }
 
 fn is_configmgr(site: &Site) -> bool {
     site.product() == SiteProduct::ConfigMgr2007
 }
 
-/// Run the hierarchy rules for `site`; `done` and `done_findings` hold the sites before it in
-/// the order (its parent among them, when it has a place).
+/// Run the hierarchy rules for `site`. `blocked` maps each site assessed so far (every site
+/// before this one in the order, its parent among them when it has a place) that is blocked to
+/// the codes of its errors, sorted.
 pub(crate) fn check(
     inv: &Inventory,
     site: &Site,
     plan: &Plan,
-    done: &[SiteAssessment],
-    done_findings: &[Finding],
+    blocked: &BTreeMap<SiteCode, Vec<&'static str>>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if !plan.placed.contains(&site.code) {
@@ -113,18 +120,8 @@ pub(crate) fn check(
             ),
         ));
     }
-    let parent_result = done.iter().find(|s| s.code == parent.code);
-    if !is_configmgr(site)
-        && !is_configmgr(parent)
-        && parent_result.is_some_and(|p| p.verdict == Verdict::Blocked)
-    {
-        let mut blockers: Vec<&str> = done_findings
-            .iter()
-            .filter(|f| f.site == parent.code && f.severity == super::Severity::Error)
-            .map(|f| f.code)
-            .collect();
-        blockers.sort_unstable();
-        blockers.dedup();
+    let parent_blockers = blocked.get(&parent.code);
+    if let Some(blockers) = parent_blockers.filter(|_| !is_configmgr(site) && !is_configmgr(parent)) {
         out.push(Finding::new(
             Rule::ParentBlocked,
             site.code,

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::rule::Rule;
 use super::Finding;
-use crate::inventory::{Inventory, Site, SiteProduct, SiteType};
+use crate::inventory::{Client, Site, SiteProduct, SiteType};
 
 /// What the inventory cannot show about the choice, for the whole hierarchy (seed 002).
 pub const RESTRUCTURING_NOTE: &str = "Restructuring the hierarchy is the most compelling reason \
@@ -87,7 +87,7 @@ pub struct Recommendation {
 }
 
 /// Recommend a strategy for `site` from its own findings.
-pub(crate) fn recommend(inv: &Inventory, site: &Site, findings: &[Finding]) -> Recommendation {
+pub(crate) fn recommend(site: &Site, assigned: &[&Client], findings: &[Finding]) -> Recommendation {
     if site.product() == SiteProduct::ConfigMgr2007 {
         return Recommendation {
             strategy: Strategy::AlreadyConfigMgr,
@@ -100,8 +100,8 @@ pub(crate) fn recommend(inv: &Inventory, site: &Site, findings: &[Finding]) -> R
     // NT systems" — operating systems older than Windows 2000 (build 2195), which no service
     // pack or client upgrade brings into support. Legacy clients on Windows 2000 or later, and
     // XP SP1, can be fixed in place and are not a reason.
-    let mut old: Vec<&str> = inv
-        .clients_assigned_to(site.code)
+    let mut old: Vec<&str> = assigned
+        .iter()
         .filter(|c| c.client_installed && !c.obsolete && c.os_build.is_some_and(|b| b < 2195))
         .map(|c| c.os_name.as_deref().unwrap_or("an OS before Windows 2000"))
         .collect();

@@ -418,18 +418,25 @@ impl<'e> Converter<'e> {
         let mut out = String::new();
         for lit in pair.into_inner() {
             let text = lit.as_str();
-            let start = self.span(&lit).start + 1;
-            out.push_str(&self.unescape(&text[1..text.len() - 1], start));
+            let start = self.base + lit.as_span().start() + 1;
+            self.unescape_into(&mut out, &text[1..text.len() - 1], start);
         }
         out
     }
 
     /// Resolve backslash escapes of a literal body starting at text offset `start`.
     fn unescape(&mut self, body: &str, start: usize) -> String {
-        if !body.contains('\\') {
-            return body.to_owned();
-        }
         let mut out = String::with_capacity(body.len());
+        self.unescape_into(&mut out, body, start);
+        out
+    }
+
+    /// Append the unescaped `body` (starting at text offset `start`) to `out`.
+    fn unescape_into(&mut self, out: &mut String, body: &str, start: usize) {
+        if !body.contains('\\') {
+            out.push_str(body);
+            return;
+        }
         let mut chars = body.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             if c != '\\' {
@@ -489,7 +496,6 @@ impl<'e> Converter<'e> {
                 }
             }
         }
-        out
     }
 
     fn error(&mut self, pair: &Pair<'_, Rule>, kind: ParseErrorKind) {

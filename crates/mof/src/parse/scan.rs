@@ -49,6 +49,27 @@ fn line_end(bytes: &[u8], pos: usize) -> usize {
         .map_or(bytes.len(), |i| pos + i)
 }
 
+/// The offset after the closing quote of the (possibly multi-line) string opening at `open`, or
+/// the end of the text. Searches for `"` with `str::find`, which uses `memchr`, and counts the
+/// backslashes before each to tell an escaped quote from the closing one.
+fn string_end(text: &str, open: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut from = open + 1;
+    while let Some(j) = text[from..].find('"') {
+        let quote = from + j;
+        let backslashes = bytes[open + 1..quote]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if backslashes % 2 == 0 {
+            return quote + 1;
+        }
+        from = quote + 1;
+    }
+    text.len()
+}
+
 /// One significant token as the scanner sees it.
 struct Token {
     end: usize,
@@ -257,12 +278,7 @@ pub(super) fn nesting_exceeded(
     let mut i = start;
     while i < bytes.len() {
         match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
+            b'"' => i = string_end(text, i).saturating_sub(1),
             b'/' if bytes.get(i + 1) == Some(&b'/') => i = line_end(bytes, i),
             b'/' if bytes.get(i + 1) == Some(&b'*') => match text.get(i + 2..)?.find("*/") {
                 Some(j) => i += 2 + j + 1,
