@@ -52,7 +52,10 @@ fn smsmig(args: &[&str]) -> (i32, String) {
 fn show_prints_the_site_tree_with_versions_and_counts() {
     let (code, text) = smsmig(&["inventory", "show", "--inventory", &fixture("hierarchy")]);
     assert_eq!(code, 0);
-    assert!(text.contains("├─ BMT") && text.contains("│  └─ FTW"), "{text}");
+    assert!(
+        text.contains("├─ BMT") && text.contains("│  └─ FTW"),
+        "{text}"
+    );
     settings().bind(|| insta::assert_snapshot!("inventory_show_sample", text));
 }
 
@@ -114,7 +117,10 @@ fn show_dangling_references_are_warnings_exit_0() {
         &fixture("hierarchy-bad/dangling_reference"),
     ]);
     assert_eq!(code, 0);
-    assert!(text.contains("info: file is absent"), "-v shows info findings: {text}");
+    assert!(
+        text.contains("info: file is absent"),
+        "-v shows info findings: {text}"
+    );
     settings().bind(|| insta::assert_snapshot!("inventory_show_dangling_verbose", text));
 }
 
@@ -122,7 +128,12 @@ fn show_dangling_references_are_warnings_exit_0() {
 fn sql_prints_every_query_with_its_file() {
     let (code, text) = smsmig(&["inventory", "sql"]);
     assert_eq!(code, 0);
-    for file in ["sites.csv", "clients.csv", "client_assigned_sites.csv", "boundaries.csv"] {
+    for file in [
+        "sites.csv",
+        "clients.csv",
+        "client_assigned_sites.csv",
+        "boundaries.csv",
+    ] {
         assert!(text.contains(&format!("-- {file}:")), "{file}");
     }
     assert!(text.contains("FROM v_RA_System_SMSAssignedSites AS asg"));

@@ -5,7 +5,8 @@
 //! <boundaries>`). The export is generated into a temporary directory by this process; the load
 //! then runs in a fresh child process (this binary re-run with `--load-only DIR`) so that the
 //! peak memory (`VmHWM` from `/proc/self/status`, Linux) is the load's alone and not the
-//! generator's.
+//! generator's. For profiling, `-- --generate-only DIR` writes the export into `DIR` and
+//! `-- --load-only DIR` loads it.
 #![allow(clippy::print_stdout)]
 
 use std::path::Path;
@@ -60,13 +61,18 @@ fn load_only(dir: &Path) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    if let [flag, dir] = args.as_slice() {
-        if flag == "--load-only" {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let keep = match args.as_slice() {
+        [flag, dir] if flag == "--load-only" => {
             load_only(Path::new(dir));
             return;
         }
-    }
+        [flag, dir] if flag == "--generate-only" => Some(dir.clone()),
+        _ => None,
+    };
     let number = |i: usize, default: usize| {
         args.get(i)
             .and_then(|a| a.replace('_', "").parse().ok())
@@ -81,20 +87,25 @@ fn main() {
         packages: 1_000,
     };
     let tmp = tempfile::tempdir().expect("temporary directory");
+    let out = keep.as_deref().map_or(tmp.path(), Path::new);
+    std::fs::create_dir_all(out).expect("output directory");
     let start = Instant::now();
     let inv = generate(&cfg);
-    write_dir(&inv, tmp.path()).expect("writing the export");
+    write_dir(&inv, out).expect("writing the export");
     drop(inv);
     println!(
         "generate: {:.2} s, {} clients, {} boundaries, export {:.0} MiB",
         start.elapsed().as_secs_f64(),
         cfg.clients,
         cfg.boundaries,
-        dir_size(tmp.path()) as f64 / (1024.0 * 1024.0)
+        dir_size(out) as f64 / (1024.0 * 1024.0)
     );
+    if keep.is_some() {
+        return;
+    }
     let status = Command::new(std::env::current_exe().expect("own path"))
         .arg("--load-only")
-        .arg(tmp.path())
+        .arg(out)
         .status()
         .expect("running the load");
     assert!(status.success(), "load failed: {status}");

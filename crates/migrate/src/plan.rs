@@ -25,7 +25,8 @@
 //! O(log n + k)), [`model`] (the plan), `planner`, [`verify`](mod@verify), [`state`] (hierarchy
 //! snapshots for the before/after diff), [`artifacts`](mod@artifacts).
 
-//ART pub mod artifacts;
+pub mod artifacts;
+pub mod describe;
 mod finding;
 mod index;
 pub mod model;
@@ -36,7 +37,7 @@ pub mod target;
 mod universe;
 pub mod verify;
 
-//ART pub use artifacts::{artifacts, Artifact, ArtifactError};
+pub use artifacts::{artifacts, Artifact, ArtifactEncoding, ArtifactError};
 pub use model::{
     Action, BoundaryRef, Connection, Finding, FindingKind, NewSite, ObjectKind, ObjectRef,
     ObjectSet, Phase, Plan, Severity, Step, WaveInfo,

@@ -132,7 +132,10 @@ fn malformed_exports_give_located_errors_or_findings() {
                 match err.location() {
                     Some(loc) => assert!(loc.line >= 1 && loc.column >= 1),
                     None => assert!(
-                        matches!(err, smsmig_migrate::inventory::LoadError::MissingFile { .. }),
+                        matches!(
+                            err,
+                            smsmig_migrate::inventory::LoadError::MissingFile { .. }
+                        ),
                         "{name}: {err}"
                     ),
                 }
@@ -196,6 +199,7 @@ fn format_documentation_names_every_file_and_column() {
 
 #[cfg(feature = "mssql")]
 #[test]
+#[allow(clippy::print_stderr)] // The skip notice is meant to be seen.
 fn live_pull_when_a_server_is_configured() {
     use smsmig_migrate::inventory::pull::{pull, Auth, NoProgress, PullOptions, Target};
     let Some(conn) = std::env::var_os("SMSMIG_TEST_MSSQL") else {

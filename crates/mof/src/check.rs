@@ -3,13 +3,13 @@
 //! [`check`] runs over a whole [`SourceSet`] and returns every [`Diagnostic`], sorted by file
 //! and position:
 //! - syntax errors from the parser and include problems from the loader;
-//! - per item (module [`lang`]): unknown pragmas and bad pragma arguments, the `cinv2`
+//! - per item (`check/lang.rs`): unknown pragmas and bad pragma arguments, the `cinv2`
 //!   namespace misspelling, duplicate qualifiers, duplicate properties/methods/parameters,
 //!   default values that do not fit their declared type;
 //! - per compilation unit: a class declared twice in one namespace (a `#pragma deleteclass`
 //!   in between resets it), aliases used but never defined or defined twice, instance values
 //!   that do not fit the property type declared by a class of the same unit;
-//! - across the whole set (module [`sms`]): the SMS rules on reporting classes and their data
+//! - across the whole set (`check/sms.rs`): the SMS rules on reporting classes and their data
 //!   classes.
 //!
 //! Errors are only what `mofcomp` rejects; the rest are warnings (see [`crate::diagnostic`]).

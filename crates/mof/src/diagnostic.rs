@@ -142,27 +142,21 @@ pub struct Related {
 pub enum RelatedNote {
     /// The first definition of something defined again.
     FirstDefinition,
-    /// The `#pragma include` that pulled the file in.
-    IncludedHere,
     /// The data class paired with a reporting class.
     DataClass,
     /// The property in the data class.
     DataProperty,
     /// A property reported although its class is not.
     ReportedProperty,
-    /// The qualifier that turns reporting off for the class.
-    ClassReport,
 }
 
 impl fmt::Display for RelatedNote {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             RelatedNote::FirstDefinition => "first defined here",
-            RelatedNote::IncludedHere => "included here",
             RelatedNote::DataClass => "data class",
             RelatedNote::DataProperty => "declared here in the data class",
             RelatedNote::ReportedProperty => "reported property",
-            RelatedNote::ClassReport => "class reporting set here",
         })
     }
 }

@@ -6,8 +6,9 @@
 //!   every syntax error reported, resynchronising at the next top-level item (DESIGN §3.2–3.3).
 //! - [`span`]: byte spans and the line index used when rendering diagnostics.
 //! - [`syntax`]: the tree; items, their trivia and the namespace in force for each.
-//! - [`include`]: loading files into a [`include::SourceSet`], following `#pragma include`
-//!   relative to the including file, and laying them out as compilation units.
+//! - [`include`](mod@include): loading files into a [`SourceSet`](include::SourceSet),
+//!   following `#pragma include` relative to the including file, and laying them out as
+//!   compilation units.
 //! - [`split`]: data vs reporting roles, what travels with a class, and the split into
 //!   `configuration.mof` and `SMS_def.mof` (DESIGN §3.4).
 //! - [`check`] with [`diagnostic`]: validation like `mofcomp -check` plus the SMS rules, every

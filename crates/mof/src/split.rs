@@ -590,7 +590,7 @@ fn provider_names(q: &Qualifiers) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Every `$Alias` referenced inside `value`.
-pub(crate) fn collect_aliases(value: &Value, out: &mut Vec<String>) {
+fn collect_aliases(value: &Value, out: &mut Vec<String>) {
     match &value.kind {
         ValueKind::Alias(a) => out.push(a.clone()),
         ValueKind::Array(items) => items.iter().for_each(|v| collect_aliases(v, out)),

@@ -63,7 +63,12 @@ fn classes(set: &SourceSet) -> BTreeMap<(String, String), usize> {
                 let reporting = c.superclass.is_some();
                 // No namespace in force: the split writes it under the side's default.
                 let ns = ns.unwrap_or_else(|| {
-                    if reporting { r"root\cimv2\sms" } else { r"root\cimv2" }.to_owned()
+                    if reporting {
+                        r"root\cimv2\sms"
+                    } else {
+                        r"root\cimv2"
+                    }
+                    .to_owned()
                 });
                 *out.entry((ns, c.name.text.clone())).or_default() += 1;
             }

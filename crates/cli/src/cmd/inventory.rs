@@ -13,8 +13,8 @@ use anstyle::{AnsiColor, Style};
 use anyhow::Context as _;
 use serde::Serialize;
 use smsmig_migrate::inventory::{
-    extraction_script, load_dir, summarize, Finding, SecurityMode, Severity, SiteSummary,
-    SiteType, Summary, TABLES,
+    extraction_script, load_dir, summarize, Finding, SecurityMode, Severity, SiteSummary, SiteType,
+    Summary, TABLES,
 };
 
 use crate::args::{InventoryCommand, InventoryPullArgs, InventoryShowArgs};
@@ -122,8 +122,16 @@ fn tree_prefixes(sites: &[SiteSummary]) -> Vec<String> {
 
 fn render_summary(summary: &Summary, out: &mut Output) -> anyhow::Result<()> {
     let header = [
-        "SITE", "NAME", "TYPE", "VERSION", "SP", "SECURITY", "BOUNDARIES", "COLLECTIONS",
-        "PACKAGES", "CLIENTS",
+        "SITE",
+        "NAME",
+        "TYPE",
+        "VERSION",
+        "SP",
+        "SECURITY",
+        "BOUNDARIES",
+        "COLLECTIONS",
+        "PACKAGES",
+        "CLIENTS",
     ];
     let prefixes = tree_prefixes(&summary.sites);
     let rows: Vec<[String; 10]> = summary
@@ -142,7 +150,13 @@ fn render_summary(summary: &Summary, out: &mut Output) -> anyhow::Result<()> {
                 s.version.clone(),
                 s.service_pack.map_or_else(
                     || "?".to_owned(),
-                    |sp| if sp == 0 { "RTM".to_owned() } else { format!("SP{sp}") },
+                    |sp| {
+                        if sp == 0 {
+                            "RTM".to_owned()
+                        } else {
+                            format!("SP{sp}")
+                        }
+                    },
                 ),
                 match s.security_mode {
                     Some(SecurityMode::Advanced) => "advanced",
@@ -288,7 +302,11 @@ mod pull {
         Ok(if bad > 0 { Exit::Findings } else { Exit::Ok })
     }
 
-    fn write_json(report: &PullReport, args: &InventoryPullArgs, out: &mut Output) -> anyhow::Result<()> {
+    fn write_json(
+        report: &PullReport,
+        args: &InventoryPullArgs,
+        out: &mut Output,
+    ) -> anyhow::Result<()> {
         #[derive(Serialize)]
         struct Table {
             file: &'static str,
@@ -324,7 +342,11 @@ mod pull {
         })
     }
 
-    fn render(report: &PullReport, args: &InventoryPullArgs, out: &mut Output) -> anyhow::Result<()> {
+    fn render(
+        report: &PullReport,
+        args: &InventoryPullArgs,
+        out: &mut Output,
+    ) -> anyhow::Result<()> {
         if let Some(v) = report.server {
             writeln!(out, "{} {v}, database {}", v.product(), args.database)?;
         }
@@ -368,7 +390,8 @@ mod pull {
             if self.quiet {
                 return;
             }
-            let label = crate::output::paint(self.color, AnsiColor::Cyan.on_default().bold(), "note");
+            let label =
+                crate::output::paint(self.color, AnsiColor::Cyan.on_default().bold(), "note");
             match &self.multi {
                 Some(m) => {
                     let _ = m.println(format!("{label}: {text}"));

@@ -1,8 +1,384 @@
-//! `smsmig plan`.
+//! `smsmig plan`: plan a side-by-side migration, verify it, show it, write its artifacts.
+//!
+//! Default: a dry run — the steps, the findings, a unified diff of the hierarchy before and
+//! after (which site holds which boundary, clients per site) and the verifier's verdict. With
+//! `--out DIR` the artifacts are written too, but only for a plan that passes verification and
+//! has no error findings; existing files are replaced only with `--force` (each keeps a backup).
+//!
+//! Exit codes: 0 plan verified without error findings; 1 error findings or a failed
+//! verification; 2 unreadable inventory or target, invalid target, or artifacts in the way.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{Level, Renderer, Snippet};
+use anyhow::Context as _;
+use serde::Serialize;
+use serde_json::{json, Value};
+use smsmig_migrate::inventory::{load_dir, Inventory, Severity};
+use smsmig_migrate::plan::describe::{describe, plain};
+use smsmig_migrate::plan::{
+    artifacts, plan, verify, Action, Artifact, BoundaryRef, Phase, Plan, Step, Target,
+    TargetError, Verification,
+};
 
 use crate::args::PlanArgs;
+use crate::diff::unified;
 use crate::output::{Exit, Output};
+use crate::write::write_atomic;
 
-pub(crate) fn run(args: PlanArgs, _out: &mut Output) -> anyhow::Result<Exit> {
-    anyhow::bail!("`smsmig plan {args:?}` is not built yet")
+/// How many dependencies a text step line lists.
+const DEPS_SHOWN: usize = 6;
+
+pub(crate) fn run(args: PlanArgs, out: &mut Output) -> anyhow::Result<Exit> {
+    let inv = load_dir(&args.inventory)
+        .with_context(|| format!("loading inventory {}", args.inventory.display()))?
+        .inventory;
+    let text = std::fs::read_to_string(&args.target)
+        .with_context(|| format!("reading {}", args.target.display()))?;
+    let target = match Target::parse(&text, &inv) {
+        Ok(t) => t,
+        Err(errors) => return target_errors(out, &args.target, &text, &errors),
+    };
+    let plan = plan(&inv, &target);
+    let verification = verify(&inv, &plan);
+    let failed = !verification.passed() || plan.error_count() > 0;
+    let written = match (&args.out, failed) {
+        (Some(dir), false) => {
+            let files = artifacts(&inv, &plan, &verification)?;
+            match write_all(dir, &files, args.force)? {
+                Some(paths) => paths,
+                None => return Ok(Exit::Usage),
+            }
+        }
+        _ => Vec::new(),
+    };
+    if out.json() {
+        out.write_json(&document(&inv, &plan, &verification, &written))?;
+    } else {
+        render_text(out, &inv, &plan, &verification, &written)?;
+    }
+    if failed && args.out.is_some() {
+        eprintln!(
+            "{}: the plan {}; no artifacts written",
+            out.error_label(),
+            if verification.passed() {
+                "has error findings"
+            } else {
+                "fails verification"
+            }
+        );
+    }
+    Ok(if failed { Exit::Findings } else { Exit::Ok })
+}
+
+/// Write every artifact under `dir`; `None` (after a message) when files exist and `force` is
+/// off.
+fn write_all(dir: &Path, files: &[Artifact], force: bool) -> anyhow::Result<Option<Vec<PathBuf>>> {
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|a| a.path.split('/').fold(dir.to_path_buf(), |p, part| p.join(part)))
+        .collect();
+    let existing: Vec<&PathBuf> = paths.iter().filter(|p| p.exists()).collect();
+    if !force && !existing.is_empty() {
+        eprintln!(
+            "error: {} artifact(s) already exist (first: {}); pass --force to replace them",
+            existing.len(),
+            existing[0].display()
+        );
+        return Ok(None);
+    }
+    for (file, path) in files.iter().zip(&paths) {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        write_atomic(path, &file.bytes())?;
+    }
+    Ok(Some(files.iter().map(|a| PathBuf::from(&a.path)).collect()))
+}
+
+fn target_errors(
+    out: &mut Output,
+    path: &Path,
+    text: &str,
+    errors: &[TargetError],
+) -> anyhow::Result<Exit> {
+    if out.json() {
+        let list: Vec<Value> = errors
+            .iter()
+            .map(|e| json!({ "code": e.code(), "message": e.to_string(), "span": e.span() }))
+            .collect();
+        out.write_json(&json!({ "schema": "smsmig.plan/1", "target_errors": list }))?;
+        return Ok(Exit::Usage);
+    }
+    let origin = path.display().to_string();
+    let renderer = if out.color_stderr {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut rendered = String::new();
+    for e in errors {
+        let title = e.to_string();
+        let mut message = Level::Error.title(&title).id(e.code());
+        if let Some(span) = e.span().filter(|s| s.end <= text.len()) {
+            message = message.snippet(
+                Snippet::source(text)
+                    .origin(&origin)
+                    .fold(true)
+                    .annotation(Level::Error.span(span)),
+            );
+        }
+        let _ = writeln!(rendered, "{}\n", renderer.render(message));
+    }
+    eprint!("{rendered}");
+    eprintln!("error: {} problem(s) in {origin}", errors.len());
+    Ok(Exit::Usage)
+}
+
+fn deps_text(step: &Step) -> String {
+    if step.depends_on.is_empty() {
+        return String::new();
+    }
+    let mut deps: Vec<String> = step
+        .depends_on
+        .iter()
+        .take(DEPS_SHOWN)
+        .map(ToString::to_string)
+        .collect();
+    if step.depends_on.len() > DEPS_SHOWN {
+        deps.push(format!("{} more", step.depends_on.len() - DEPS_SHOWN));
+    }
+    format!("  (after {})", deps.join(", "))
+}
+
+fn phase_text(step: &Step) -> String {
+    match (step.phase, step.wave) {
+        (Phase::Build, _) => "build".to_owned(),
+        (Phase::Objects, _) => "objects".to_owned(),
+        (Phase::Wave, Some(w)) => format!("wave {w}"),
+        (Phase::Wave, None) => "wave".to_owned(),
+        (Phase::Cleanup, _) => "cleanup".to_owned(),
+    }
+}
+
+fn render_text(
+    out: &mut Output,
+    inv: &Inventory,
+    plan: &Plan,
+    verification: &Verification,
+    written: &[PathBuf],
+) -> anyhow::Result<()> {
+    let mut t = String::new();
+    let count = |s: Severity| plan.findings.iter().filter(|f| f.severity == s).count();
+    if !out.quiet {
+        let _ = writeln!(
+            t,
+            "Side-by-side plan: {} new site(s), {} wave(s), {} step(s); {} error(s), {} \
+             warning(s), {} note(s)\n",
+            plan.sites.len(),
+            plan.waves.len(),
+            plan.steps.len(),
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info)
+        );
+        t.push_str("## Steps\n");
+        for step in &plan.steps {
+            let _ = writeln!(
+                t,
+                "{:>4}  {:<8} {}{}",
+                step.seq,
+                phase_text(step),
+                plain(&describe(inv, plan, step)),
+                deps_text(step)
+            );
+        }
+        t.push('\n');
+    }
+    let shown: Vec<_> = plan
+        .findings
+        .iter()
+        .filter(|f| !out.quiet || f.severity == Severity::Error)
+        .collect();
+    if !shown.is_empty() {
+        t.push_str("## Findings\n");
+        for f in shown {
+            let mut at: Vec<String> = f.site.iter().map(ToString::to_string).collect();
+            at.extend(f.wave.map(|w| format!("wave {w}")));
+            let at = if at.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", at.join(", "))
+            };
+            let _ = writeln!(t, "{}[{}]{at}: {}", f.severity, f.code(), f.kind);
+        }
+        t.push('\n');
+    }
+    if !out.quiet {
+        t.push_str("## Hierarchy before and after\n");
+        let before = verification.before.render();
+        let after = verification.after.render();
+        t.push_str(&unified(&before, &after, "before", "after", out.color));
+        t.push('\n');
+    }
+    if verification.passed() {
+        if !out.quiet {
+            let _ = writeln!(
+                t,
+                "## Verification\npassed: {} step(s) simulated, every invariant holds",
+                plan.steps.len()
+            );
+        }
+    } else {
+        let _ = writeln!(
+            t,
+            "## Verification\nFAILED: {} violation(s)",
+            verification.violations.len()
+        );
+        for v in &verification.violations {
+            let _ = writeln!(t, "  {v}");
+        }
+    }
+    if !written.is_empty() && !out.quiet {
+        let _ = writeln!(t, "\n## Artifacts\n{} file(s) written:", written.len());
+        for p in written {
+            let _ = writeln!(t, "  {}", p.display());
+        }
+    }
+    out.write_all(t.as_bytes())?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct BoundaryDoc<'a> {
+    kind: smsmig_migrate::inventory::BoundaryKind,
+    value: &'a str,
+    roaming: Option<smsmig_migrate::inventory::RoamingKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connection: Option<smsmig_migrate::plan::Connection>,
+}
+
+fn boundary_doc(b: &BoundaryRef) -> BoundaryDoc<'_> {
+    BoundaryDoc {
+        kind: b.kind,
+        value: &b.value,
+        roaming: b.roaming,
+        connection: None,
+    }
+}
+
+fn step_doc(step: &Step) -> Value {
+    let mut doc = json!({
+        "seq": step.seq,
+        "wave": step.wave,
+        "phase": step.phase,
+        "action": step.action.name(),
+        "site": step.action.site(),
+    });
+    let map = doc.as_object_mut().expect("an object");
+    match &step.action {
+        Action::RemoveBoundary { boundary, .. } => {
+            map.insert("boundary".into(), json!(boundary_doc(boundary)));
+        }
+        Action::AddBoundary {
+            boundary,
+            connection,
+            ..
+        } => {
+            let mut b = boundary_doc(boundary);
+            b.connection = Some(*connection);
+            map.insert("boundary".into(), json!(b));
+        }
+        Action::WaitReplication { minutes } => {
+            map.insert("minutes".into(), json!(minutes));
+        }
+        Action::ReassignClients {
+            from_site,
+            to_site,
+            clients,
+        } => {
+            map.insert("from_site".into(), json!(from_site));
+            map.insert("to_site".into(), json!(to_site));
+            map.insert("clients".into(), json!(clients.len()));
+        }
+        Action::ExportObjects { kind, objects, .. } | Action::ImportObjects { kind, objects, .. } => {
+            map.insert("object_kind".into(), json!(kind));
+            map.insert("objects".into(), json!(objects));
+        }
+        Action::CreateSite { .. }
+        | Action::DecommissionSite { .. }
+        | Action::RemoveAdWinsEntries { .. } => {}
+    }
+    map.insert("depends_on".into(), json!(step.depends_on));
+    doc
+}
+
+fn document(inv: &Inventory, plan: &Plan, v: &Verification, written: &[PathBuf]) -> Value {
+    let initial: Vec<Value> = inv
+        .boundaries
+        .iter()
+        .map(|b| {
+            json!({
+                "site": b.site_code,
+                "kind": b.kind,
+                "value": b.value,
+                "roaming": b.roaming,
+            })
+        })
+        .collect();
+    let state_clients = |state: &smsmig_migrate::plan::HierarchyState| -> Vec<Value> {
+        state
+            .sites
+            .values()
+            .map(|s| json!({ "site": s.code, "status": s.status, "clients": s.clients }))
+            .collect()
+    };
+    let final_boundaries: Vec<Value> = v
+        .after
+        .sites
+        .values()
+        .flat_map(|s| {
+            s.boundaries.iter().map(move |b| {
+                json!({
+                    "site": s.code,
+                    "kind": b.boundary.kind,
+                    "value": b.boundary.value,
+                    "roaming": b.boundary.roaming,
+                    "connection": b.connection,
+                })
+            })
+        })
+        .collect();
+    let findings: Vec<Value> = plan
+        .findings
+        .iter()
+        .map(|f| {
+            json!({
+                "severity": f.severity,
+                "code": f.code(),
+                "site": f.site,
+                "wave": f.wave,
+                "message": f.kind.to_string(),
+            })
+        })
+        .collect();
+    let violations: Vec<Value> = v
+        .violations
+        .iter()
+        .map(|x| json!({ "seq": x.seq, "kind": x.kind, "message": x.kind.to_string() }))
+        .collect();
+    json!({
+        "schema": "smsmig.plan/1",
+        "sites": plan.sites,
+        "waves": plan.waves,
+        "initial_state": { "boundaries": initial, "sites": state_clients(&v.before) },
+        "final_state": { "boundaries": final_boundaries, "sites": state_clients(&v.after) },
+        "steps": plan.steps.iter().map(step_doc).collect::<Vec<_>>(),
+        "findings": findings,
+        "verification": { "passed": v.passed(), "violations": violations },
+        "artifacts": written.iter().map(|p| p.display().to_string().replace('\\', "/")).collect::<Vec<_>>(),
+    })
 }

@@ -7,6 +7,8 @@
 //! Steps about things the export does not record (backups, status messages, updates) are
 //! "cannot tell", never "done".
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 
 use super::{Finding, SiteAssessment};
@@ -86,6 +88,15 @@ impl Ctx<'_> {
 
     fn manual(&mut self, text: &'static str, note: &str) {
         self.push(text, ItemStatus::CannotTell, note, Vec::new());
+    }
+
+    /// The sites of `set` that the assessment has, in upgrade order.
+    fn in_order(&self, set: &BTreeSet<SiteCode>) -> Vec<SiteCode> {
+        self.sites
+            .iter()
+            .filter(|s| set.contains(&s.code))
+            .map(|s| s.code)
+            .collect()
     }
 
     /// Sites still to upgrade (not at ConfigMgr 2007 SP1), in upgrade order.
@@ -286,18 +297,13 @@ fn is_sms2003_client(c: &crate::inventory::Client) -> bool {
 // Seed 004: "If you have SMS 2003 clients in the site, apply hotfix 945635."
 fn sms_client_hotfix(cx: &mut Ctx<'_>) {
     let text = "Apply hotfix 945635 to sites that will have SMS 2003 clients.";
-    let count = cx
-        .inv
-        .clients
-        .iter()
-        .filter(|c| is_sms2003_client(c))
-        .count();
-    let at: Vec<SiteCode> = cx
-        .sites
-        .iter()
-        .filter(|s| cx.inv.clients_assigned_to(s.code).any(is_sms2003_client))
-        .map(|s| s.code)
-        .collect();
+    let mut count = 0;
+    let mut assigned: BTreeSet<SiteCode> = BTreeSet::new();
+    for c in cx.inv.clients.iter().filter(|c| is_sms2003_client(c)) {
+        count += 1;
+        assigned.extend(c.assigned_site);
+    }
+    let at = cx.in_order(&assigned);
     if count == 0 {
         cx.push(
             text,
@@ -462,12 +468,7 @@ fn clients(cx: &mut Ctx<'_>) {
         })
         .collect();
     let unknown = active.iter().filter(|c| c.client_version.is_none()).count();
-    let at: Vec<SiteCode> = cx
-        .sites
-        .iter()
-        .filter(|s| old.iter().any(|c| c.assigned_site == Some(s.code)))
-        .map(|s| s.code)
-        .collect();
+    let at = cx.in_order(&old.iter().filter_map(|c| c.assigned_site).collect());
     if !old.is_empty() {
         let note = format!(
             "{} of {} active client(s) run an SMS 2003 or older client",

@@ -7,6 +7,7 @@
 //! the site's database — in SMS 2003 that is the site's own resources and those reported up
 //! from the sites below it.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::rule::Rule;
@@ -18,8 +19,9 @@ use crate::inventory::{Client, ClientType, Inventory, Site, SiteCode, SiteType};
 pub(crate) struct ClientIndex<'a> {
     /// Clients by assigned site (unknown sites included), each list by resource ID.
     assigned: BTreeMap<SiteCode, Vec<&'a Client>>,
-    /// For each primary site, the clients whose records its database holds.
-    in_database: BTreeMap<SiteCode, Vec<&'a Client>>,
+    /// For each primary site, the clients with inconsistent GUIDs among the records its
+    /// database holds.
+    inconsistent_in_database: BTreeMap<SiteCode, Vec<&'a Client>>,
     /// Groups of active records sharing one SMS GUID.
     duplicate_guids: Vec<Vec<&'a Client>>,
     /// Groups of active records sharing one hardware ID under different SMS GUIDs.
@@ -50,22 +52,25 @@ impl<'a> ClientIndex<'a> {
             })
             .collect();
         let mut assigned: BTreeMap<SiteCode, Vec<&Client>> = BTreeMap::new();
-        let mut in_database: BTreeMap<SiteCode, Vec<&Client>> = BTreeMap::new();
+        let mut inconsistent_in_database: BTreeMap<SiteCode, Vec<&Client>> = BTreeMap::new();
         for c in &inv.clients {
             if let Some(site) = c.assigned_site {
                 assigned.entry(site).or_default().push(c);
+            }
+            if inconsistent_guids(c).is_none() {
+                continue;
             }
             let dbs = c
                 .assigned_site
                 .and_then(|s| databases.get(&s))
                 .unwrap_or(&central);
             for db in dbs {
-                in_database.entry(*db).or_default().push(c);
+                inconsistent_in_database.entry(*db).or_default().push(c);
             }
         }
         Self {
             assigned,
-            in_database,
+            inconsistent_in_database,
             duplicate_guids: groups(inv, |c| c.sms_guid.as_deref(), |_| true),
             shared_hardware_ids: groups(
                 inv,
@@ -104,18 +109,32 @@ impl<'a> ClientIndex<'a> {
 /// groups by key.
 fn groups<'a>(
     inv: &'a Inventory,
-    key: impl Fn(&Client) -> Option<&str>,
+    key: impl Fn(&'a Client) -> Option<&'a str>,
     keep: impl Fn(&[&'a Client]) -> bool,
 ) -> Vec<Vec<&'a Client>> {
-    let mut by_key: BTreeMap<String, Vec<&Client>> = BTreeMap::new();
-    for c in inv.clients.iter().filter(|c| !c.obsolete) {
-        if let Some(k) = key(c) {
-            by_key.entry(k.to_ascii_uppercase()).or_default().push(c);
-        }
-    }
-    by_key
-        .into_values()
-        .filter(|g| g.len() > 1 && keep(g))
+    // Sort (key, client) pairs and cut them into runs: no map, and a key is only copied when
+    // it has lower-case letters to fold.
+    let mut keyed: Vec<(Cow<'a, str>, &'a Client)> = inv
+        .clients
+        .iter()
+        .filter(|c| !c.obsolete)
+        .filter_map(|c| {
+            let k = key(c)?;
+            let k = if k.bytes().any(|b| b.is_ascii_lowercase()) {
+                Cow::Owned(k.to_ascii_uppercase())
+            } else {
+                Cow::Borrowed(k)
+            };
+            Some((k, c))
+        })
+        .collect();
+    // Stable, so each run stays in resource-ID order.
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+        .map(|run| run.iter().map(|(_, c)| *c).collect::<Vec<_>>())
+        .filter(|g| keep(g))
         .collect()
 }
 
@@ -134,7 +153,10 @@ pub(crate) fn check(
     if site.site_type == SiteType::Primary {
         guid_consistency(
             site,
-            index.in_database.get(&site.code).map_or(&[], Vec::as_slice),
+            index
+                .inconsistent_in_database
+                .get(&site.code)
+                .map_or(&[], Vec::as_slice),
             limit,
             &mut out,
         );
@@ -358,24 +380,27 @@ fn operating_systems(site: &Site, assigned: &[&Client], limit: usize, out: &mut 
 // Seed 002 "Running the Prerequisite Checker": rule "Client GUID consistency", Result: Error;
 // query `IsNULL(SMS_Unique_Identifier0,'') != IsNULL(GUID,'')` over System_DISC inner-joined
 // to MachineIdGroupXRef (a resource without a MachineIdGroupXRef row is not compared).
+fn inconsistent_guids(c: &Client) -> Option<(&str, &str)> {
+    let xref = c.machine_id_guid.as_deref()?;
+    let sms = c.sms_guid.as_deref().unwrap_or("");
+    (!sms.eq_ignore_ascii_case(xref)).then_some((sms, xref))
+}
+
+/// Report the inconsistent GUIDs among the records of `site`'s database (`in_db`, already
+/// filtered by [`inconsistent_guids`]).
 fn guid_consistency(site: &Site, in_db: &[&Client], limit: usize, out: &mut Vec<Finding>) {
     let items: Vec<EvidenceItem> = in_db
         .iter()
         .filter_map(|c| {
-            let xref = c.machine_id_guid.as_deref()?;
-            let sms = c.sms_guid.as_deref().unwrap_or("");
-            (!sms.eq_ignore_ascii_case(xref)).then(|| {
-                let at = c
-                    .assigned_site
-                    .map_or_else(|| "unassigned".to_owned(), |s| format!("assigned to {s}"));
-                item(
-                    c,
-                    format!(
-                        "SMS GUID {}, MachineIdGroupXRef GUID {xref}, {at}",
-                        if sms.is_empty() { "(none)" } else { sms }
-                    ),
-                )
-            })
+            let (sms, xref) = inconsistent_guids(c)?;
+            let at = c
+                .assigned_site
+                .map_or_else(|| "unassigned".to_owned(), |s| format!("assigned to {s}"));
+            let sms = if sms.is_empty() { "(none)" } else { sms };
+            Some(item(
+                c,
+                format!("SMS GUID {sms}, MachineIdGroupXRef GUID {xref}, {at}"),
+            ))
         })
         .collect();
     if items.is_empty() {

@@ -121,7 +121,8 @@ pub(crate) fn check(
         ));
     }
     let parent_blockers = blocked.get(&parent.code);
-    if let Some(blockers) = parent_blockers.filter(|_| !is_configmgr(site) && !is_configmgr(parent)) {
+    if let Some(blockers) = parent_blockers.filter(|_| !is_configmgr(site) && !is_configmgr(parent))
+    {
         out.push(Finding::new(
             Rule::ParentBlocked,
             site.code,

@@ -220,9 +220,9 @@ impl TableReader {
             return true;
         }
         if self.records == 2
-            && record
-                .iter()
-                .all(|f| f.trim_ascii().first() == Some(&b'-') && f.trim_ascii().iter().all(|b| *b == b'-'))
+            && record.iter().all(|f| {
+                f.trim_ascii().first() == Some(&b'-') && f.trim_ascii().iter().all(|b| *b == b'-')
+            })
         {
             return true;
         }

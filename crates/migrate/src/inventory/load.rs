@@ -4,7 +4,6 @@
 //! missing column stops the load with a [`LoadError`] at `file:line:column`; duplicate keys and
 //! references to things the export lacks become [`Finding`]s, and the load goes on.
 
-use std::cmp::Ordering;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 
@@ -16,9 +15,16 @@ use super::finding::{Finding, FindingKind, Severity};
 use super::map::{map_row, ClientOs, Record, SiteSettings};
 use super::model::{
     Advertisement, Boundary, Client, Collection, CollectionRule, Inventory, Package, Program,
-    Query, Report, Site, SiteCode, SiteType,
+    Query, Report, Site, SiteCode,
 };
 use super::schema::{Table, TableSpec, TABLES};
+
+mod resolve;
+
+use resolve::{
+    attach_runs, dangling, dedup, merge_settings, resolve_boundaries, resolve_sites, strip,
+    unknown_resource, Seeker,
+};
 
 /// A loaded inventory and what was found on the way.
 #[derive(Debug, Clone, Default)]
@@ -80,10 +86,13 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadError> {
 const PARALLEL_BYTES: u64 = 8 << 20;
 
 /// Read the tables `wanted` selects; an error comes with its table's position in load order.
-fn read_tables(dir: &Path, wanted: impl Fn(Table) -> bool) -> Result<Parts, (usize, LoadError)> {
+fn read_tables(
+    dir: &Path,
+    wanted: impl Fn(Table) -> bool,
+) -> Result<Parts, Box<(usize, LoadError)>> {
     let mut parts = Parts::default();
     for (index, spec) in TABLES.iter().enumerate().filter(|(_, s)| wanted(s.table)) {
-        read_table(dir, spec, &mut parts).map_err(|e| (index, e))?;
+        read_table(dir, spec, &mut parts).map_err(|e| Box::new((index, e)))?;
     }
     Ok(parts)
 }
@@ -249,11 +258,7 @@ impl Parts {
             Severity::Error,
             f,
         );
-        let index = |clients: &[(Client, u64)], id: u32| {
-            clients
-                .binary_search_by_key(&id, |(c, _)| c.resource_id)
-                .ok()
-        };
+        let mut seek = Seeker::default();
         let os_file = Table::ClientOs.spec().file;
         let os_rows = dedup(
             std::mem::take(&mut self.client_os),
@@ -264,7 +269,7 @@ impl Parts {
             f,
         );
         for (os, line) in os_rows {
-            let Some(i) = index(&clients, os.resource_id) else {
+            let Some(i) = seek.find(&clients, os.resource_id) else {
                 f.push(unknown_resource(
                     os_file,
                     line,
@@ -280,16 +285,36 @@ impl Parts {
             c.os_service_pack = Some(os.service_pack);
         }
         let ip_file = Table::ClientIpAddresses.spec().file;
-        attach_runs(&mut clients, std::mem::take(&mut self.ips), ip_file, f, |c, ips| {
-            c.ip_addresses = ips;
-        });
+        attach_runs(
+            &mut clients,
+            std::mem::take(&mut self.ips),
+            ip_file,
+            f,
+            |c, ips| {
+                c.ip_addresses = ips;
+            },
+        );
         let sn_file = Table::ClientIpSubnets.spec().file;
-        attach_runs(&mut clients, std::mem::take(&mut self.subnets), sn_file, f, |c, sns| {
-            c.ip_subnets = sns;
-        });
+        attach_runs(
+            &mut clients,
+            std::mem::take(&mut self.subnets),
+            sn_file,
+            f,
+            |c, sns| {
+                c.ip_subnets = sns;
+            },
+        );
         let as_file = Table::ClientAssignedSites.spec().file;
-        for (id, site, line) in std::mem::take(&mut self.assigned) {
-            let Some(i) = index(&clients, id) else {
+        let mut assigned = std::mem::take(&mut self.assigned);
+        if !assigned
+            .windows(2)
+            .all(|w| (w[0].0, w[0].2) <= (w[1].0, w[1].2))
+        {
+            assigned.sort_by_key(|r| (r.0, r.2));
+        }
+        let mut seek = Seeker::default();
+        for (id, site, line) in assigned {
+            let Some(i) = seek.find(&clients, id) else {
                 f.push(unknown_resource(as_file, line, "ResourceID", id));
                 continue;
             };
@@ -533,287 +558,6 @@ impl Parts {
     }
 }
 
-/// Attach multi-valued rows (`resource, value, line`) to their clients: each client's values
-/// become one exactly-sized, sorted, deduplicated `Vec`. Rows of unknown resources are reported.
-fn attach_runs<V: Ord + Copy>(
-    clients: &mut [(Client, u64)],
-    mut rows: Vec<(u32, V, u64)>,
-    file: &'static str,
-    f: &mut Vec<Finding>,
-    set: impl Fn(&mut Client, Vec<V>),
-) {
-    if !rows.windows(2).all(|w| (w[0].0, w[0].2) <= (w[1].0, w[1].2)) {
-        rows.sort_by_key(|r| (r.0, r.2));
-    }
-    let mut start = 0;
-    while start < rows.len() {
-        let id = rows[start].0;
-        let end = start + rows[start..].partition_point(|r| r.0 == id);
-        match clients.binary_search_by_key(&id, |(c, _)| c.resource_id) {
-            Ok(i) => {
-                let mut values: Vec<V> = rows[start..end].iter().map(|r| r.1).collect();
-                values.sort_unstable();
-                values.dedup();
-                values.shrink_to_fit();
-                set(&mut clients[i].0, values);
-            }
-            Err(_) => {
-                for r in &rows[start..end] {
-                    f.push(unknown_resource(file, r.2, "ResourceID", id));
-                }
-            }
-        }
-        start = end;
-    }
-}
-
-fn resolve_sites(rows: Vec<(Site, u64)>, f: &mut Vec<Finding>) -> Vec<Site> {
-    let file = Table::Sites.spec().file;
-    let rows = dedup(
-        rows,
-        |a, b| a.code.cmp(&b.code),
-        |s| s.code.to_string(),
-        file,
-        Severity::Error,
-        f,
-    );
-    let known = |code: SiteCode| rows.binary_search_by(|(s, _)| s.code.cmp(&code)).ok();
-    let mut centrals = Vec::new();
-    for (site, line) in &rows {
-        let warn = |kind| Finding {
-            severity: Severity::Warning,
-            file,
-            line: Some(*line),
-            kind,
-        };
-        match site.parent {
-            None => {
-                centrals.push(site.code);
-                if site.site_type == SiteType::Secondary {
-                    f.push(warn(FindingKind::SecondaryWithoutParent {
-                        code: site.code,
-                    }));
-                }
-            }
-            Some(parent) => match known(parent) {
-                None => f.push(dangling(
-                    file,
-                    *line,
-                    "ReportingSiteCode",
-                    parent.as_str(),
-                    "site",
-                    false,
-                )),
-                Some(i) if rows[i].0.site_type == SiteType::Secondary => {
-                    f.push(warn(FindingKind::ParentIsSecondary {
-                        code: site.code,
-                        parent,
-                    }));
-                }
-                Some(_) => {}
-            },
-        }
-        // Walk up; a cycle is reported once, by its smallest member.
-        let mut current = site.parent;
-        let mut steps = 0;
-        while let Some(p) = current {
-            if p == site.code {
-                let cycle_min = cycle_members(&rows, site.code).into_iter().min();
-                if cycle_min == Some(site.code) {
-                    f.push(warn(FindingKind::ParentCycle { code: site.code }));
-                }
-                break;
-            }
-            steps += 1;
-            if steps > rows.len() {
-                break;
-            }
-            current = known(p).and_then(|i| rows[i].0.parent);
-        }
-    }
-    if !rows.is_empty() {
-        let kind = match centrals.len() {
-            0 => Some(FindingKind::NoCentralSite),
-            1 => None,
-            _ => Some(FindingKind::SeveralCentralSites { codes: centrals }),
-        };
-        if let Some(kind) = kind {
-            f.push(Finding {
-                severity: Severity::Warning,
-                file,
-                line: None,
-                kind,
-            });
-        }
-    }
-    strip(rows)
-}
-
-fn cycle_members(rows: &[(Site, u64)], start: SiteCode) -> Vec<SiteCode> {
-    let mut members = vec![start];
-    let mut current = start;
-    loop {
-        let parent = rows
-            .binary_search_by(|(s, _)| s.code.cmp(&current))
-            .ok()
-            .and_then(|i| rows[i].0.parent);
-        match parent {
-            Some(p) if p != start && !members.contains(&p) => {
-                members.push(p);
-                current = p;
-            }
-            _ => return members,
-        }
-    }
-}
-
-fn merge_settings(inv: &mut Inventory, rows: Vec<(SiteSettings, u64)>, f: &mut Vec<Finding>) {
-    let file = Table::SiteSettings.spec().file;
-    let rows = dedup(
-        rows,
-        |a, b| a.code.cmp(&b.code),
-        |s| s.code.map(|c| c.to_string()).unwrap_or_default(),
-        file,
-        Severity::Error,
-        f,
-    );
-    for (s, line) in rows {
-        let Some(code) = s.code else { continue };
-        let Ok(i) = inv.sites.binary_search_by(|site| site.code.cmp(&code)) else {
-            f.push(dangling(
-                file,
-                line,
-                "SiteCode",
-                code.as_str(),
-                "site",
-                true,
-            ));
-            continue;
-        };
-        let site = &mut inv.sites[i];
-        site.security_mode = s.security_mode.or(site.security_mode);
-        site.service_pack = s.service_pack.or(site.service_pack);
-        site.sql_server = s.sql_server;
-        site.database_name = s.database_name;
-        site.sql_version = s.sql_version;
-        site.sql_service_pack = s.sql_service_pack;
-        site.sql_replication = s.sql_replication;
-        site.dotnet20 = s.dotnet20;
-        site.feature_packs = s.feature_packs;
-    }
-}
-
-fn resolve_boundaries(
-    inv: &Inventory,
-    rows: Vec<(Boundary, u64)>,
-    f: &mut Vec<Finding>,
-) -> Vec<Boundary> {
-    let file = Table::Boundaries.spec().file;
-    let rows = dedup(
-        rows,
-        |a, b| {
-            (a.site_code, a.kind, &a.value, a.roaming).cmp(&(
-                b.site_code,
-                b.kind,
-                &b.value,
-                b.roaming,
-            ))
-        },
-        |b| {
-            let roaming = b.roaming.map_or("site", |r| match r {
-                super::model::RoamingKind::Local => "local",
-                super::model::RoamingKind::Remote => "remote",
-            });
-            format!(
-                "{} {} {} ({roaming})",
-                b.site_code,
-                b.kind.as_str(),
-                b.value
-            )
-        },
-        file,
-        Severity::Warning,
-        f,
-    );
-    for (b, line) in &rows {
-        if inv.site(b.site_code).is_none() {
-            f.push(dangling(
-                file,
-                *line,
-                "SiteCode",
-                b.site_code.as_str(),
-                "site",
-                false,
-            ));
-        }
-    }
-    strip(rows)
-}
-
-/// Sort by `cmp` (ties by line) and keep the first row of each key, reporting the others.
-/// In place, and without sorting input that is already in key order (exports are ordered by
-/// their key), so a million-row table is never copied.
-fn dedup<T>(
-    mut rows: Vec<(T, u64)>,
-    cmp: impl Fn(&T, &T) -> Ordering,
-    key: impl Fn(&T) -> String,
-    file: &'static str,
-    severity: Severity,
-    f: &mut Vec<Finding>,
-) -> Vec<(T, u64)> {
-    let ordered = |a: &(T, u64), b: &(T, u64)| cmp(&a.0, &b.0).then(a.1.cmp(&b.1));
-    // `windows` rather than `is_sorted_by`, which needs Rust 1.82 (the MSRV is 1.80).
-    if !rows.windows(2).all(|w| ordered(&w[0], &w[1]) != Ordering::Greater) {
-        rows.sort_by(ordered);
-    }
-    // `dedup_by` hands over (later, kept) pairs; report each dropped row.
-    rows.dedup_by(|later, kept| {
-        let same = cmp(&later.0, &kept.0) == Ordering::Equal;
-        if same {
-            f.push(Finding {
-                severity,
-                file,
-                line: Some(later.1),
-                kind: FindingKind::DuplicateKey {
-                    key: key(&later.0),
-                    first_line: kept.1,
-                },
-            });
-        }
-        same
-    });
-    rows
-}
-
-fn strip<T>(rows: Vec<(T, u64)>) -> Vec<T> {
-    rows.into_iter().map(|(t, _)| t).collect()
-}
-
-fn dangling(
-    file: &'static str,
-    line: u64,
-    column: &'static str,
-    value: &str,
-    target: &'static str,
-    skipped: bool,
-) -> Finding {
-    Finding {
-        severity: Severity::Warning,
-        file,
-        line: Some(line),
-        kind: FindingKind::DanglingReference {
-            column,
-            value: value.to_owned(),
-            target,
-            skipped,
-        },
-    }
-}
-
-fn unknown_resource(file: &'static str, line: u64, column: &'static str, id: u32) -> Finding {
-    dangling(file, line, column, &id.to_string(), "resource", true)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -833,6 +577,57 @@ mod tests {
         let findings: Vec<String> = loaded.findings.iter().map(ToString::to_string).collect();
         assert_eq!(findings, Vec::<String>::new());
         assert_eq!(loaded.inventory, inv);
+    }
+
+    #[test]
+    fn unsorted_exports_attach_client_rows_correctly() {
+        let dir = tempfile::tempdir().unwrap();
+        let put = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        put(
+            "sites.csv",
+            "SiteCode,SiteName,ReportingSiteCode,Type,Version,BuildNumber,ServerName\n\
+             HOU,Houston,,2,2.50.4160.2000,4160,H\n",
+        );
+        put(
+            "clients.csv",
+            "ResourceID,Netbios_Name0\n30,C\n10,A\n20,B\n",
+        );
+        put(
+            "client_ip_addresses.csv",
+            "ResourceID,IP_Addresses0\n20,10.0.0.2\n10,10.0.0.1\n99,10.0.0.9\n20,10.0.0.2\n20,fe80::1\n",
+        );
+        put(
+            "client_assigned_sites.csv",
+            "ResourceID,SMS_Assigned_Sites0\n30,HOU\n10,HOU\n",
+        );
+        let loaded = load_dir(dir.path()).unwrap();
+        let inv = &loaded.inventory;
+        let ids: Vec<u32> = inv.clients.iter().map(|c| c.resource_id).collect();
+        assert_eq!(ids, [10, 20, 30]);
+        assert_eq!(
+            inv.client(10).unwrap().ip_addresses,
+            ["10.0.0.1".parse::<IpAddr>().unwrap()]
+        );
+        let b: Vec<String> = inv
+            .client(20)
+            .unwrap()
+            .ip_addresses
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(b, ["10.0.0.2", "fe80::1"]);
+        assert!(inv.client(30).unwrap().ip_addresses.is_empty());
+        assert_eq!(inv.clients_assigned_to(inv.sites[0].code).count(), 2);
+        let dangling: Vec<String> = loaded
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            dangling,
+            ["client_ip_addresses.csv:4: warning: ResourceID `99` names no resource in the export; row skipped"]
+        );
     }
 
     proptest::proptest! {

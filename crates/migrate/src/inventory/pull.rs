@@ -59,7 +59,9 @@ impl Target {
             return Err(bad("empty host"));
         }
         if host.contains('\\') {
-            return Err(bad("named instances are not supported; give host,port instead"));
+            return Err(bad(
+                "named instances are not supported; give host,port instead",
+            ));
         }
         if database.trim().is_empty() {
             return Err(bad("empty database name"));
@@ -339,11 +341,15 @@ pub fn pull(
         source,
     })?;
     let server = format!("{},{}", target.host, target.port);
-    let version = prelogin::probe(&target.host, target.port, opts.query_timeout.min(Duration::from_secs(30)))
-        .map_err(|source| PullError::Connect {
-            server: server.clone(),
-            source,
-        })?;
+    let version = prelogin::probe(
+        &target.host,
+        target.port,
+        opts.query_timeout.min(Duration::from_secs(30)),
+    )
+    .map_err(|source| PullError::Connect {
+        server: server.clone(),
+        source,
+    })?;
     if let Some(v) = version {
         progress.notice(&Notice::Server(v));
         if v.major < 9 {
@@ -382,7 +388,9 @@ async fn connect(target: &Target, opts: &PullOptions) -> Result<Conn, PullError>
         config.trust_cert();
     }
     match &opts.auth {
-        Auth::Sql { user, password } => config.authentication(AuthMethod::sql_server(user, password)),
+        Auth::Sql { user, password } => {
+            config.authentication(AuthMethod::sql_server(user, password))
+        }
         Auth::Integrated => {
             #[cfg(windows)]
             config.authentication(AuthMethod::Integrated);
@@ -473,7 +481,11 @@ async fn run(
         }
         let object_of = |alias: &str| spec.objects.iter().find(|o| o.alias == alias);
         let has_object = |name: &str| catalog.contains_key(&name.to_ascii_lowercase());
-        if let Some(missing) = spec.objects.iter().find(|o| o.required && !has_object(o.name)) {
+        if let Some(missing) = spec
+            .objects
+            .iter()
+            .find(|o| o.required && !has_object(o.name))
+        {
             if spec.required_file {
                 return Err(PullError::MissingRequiredView {
                     object: missing.name,
@@ -572,11 +584,13 @@ async fn pull_table(
         let QueryItem::Row(row) = item else { continue };
         cells.clear();
         for (column, data) in row.cells() {
-            cells.push(cell_text(data).map_err(|sql_type| PullError::UnsupportedType {
-                file,
-                column: column.name().to_owned(),
-                sql_type,
-            })?);
+            cells.push(
+                cell_text(data).map_err(|sql_type| PullError::UnsupportedType {
+                    file,
+                    column: column.name().to_owned(),
+                    sql_type,
+                })?,
+            );
         }
         rows += 1;
         if let Err(err) = map_row(spec.table, &cells) {
@@ -616,8 +630,14 @@ async fn pull_table(
 async fn count_rows(client: &mut Conn, spec: &TableSpec, timeout: Duration) -> Option<u64> {
     let driving = spec.objects.iter().find(|o| o.required)?;
     let sql = format!("SELECT COUNT_BIG(*) FROM {}", driving.name);
-    let stream = tokio::time::timeout(timeout, client.query(sql, &[])).await.ok()?.ok()?;
-    let row = tokio::time::timeout(timeout, stream.into_row()).await.ok()?.ok()??;
+    let stream = tokio::time::timeout(timeout, client.query(sql, &[]))
+        .await
+        .ok()?
+        .ok()?;
+    let row = tokio::time::timeout(timeout, stream.into_row())
+        .await
+        .ok()?
+        .ok()??;
     row.get::<i64, _>(0).and_then(|n| u64::try_from(n).ok())
 }
 
@@ -721,8 +741,13 @@ mod tests {
         let err = pull(&target, &opts, dir.path(), &mut NoProgress).unwrap_err();
         server.join().unwrap();
         match err {
-            PullError::UnsupportedServer { version, product, .. } => {
-                assert_eq!((version.major, version.build, product), (8, 2039, "SQL Server 2000"));
+            PullError::UnsupportedServer {
+                version, product, ..
+            } => {
+                assert_eq!(
+                    (version.major, version.build, product),
+                    (8, 2039, "SQL Server 2000")
+                );
             }
             other => panic!("unexpected {other}"),
         }

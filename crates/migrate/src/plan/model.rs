@@ -126,6 +126,23 @@ impl ObjectKind {
         Self::Reports,
     ];
 
+    /// `n` objects of this kind in words: `1 collection`, `3 queries`.
+    pub fn count(self, n: usize) -> String {
+        let one = match self {
+            Self::Collections => "collection",
+            Self::Packages => "package",
+            Self::Programs => "program",
+            Self::Advertisements => "advertisement",
+            Self::Queries => "query",
+            Self::Reports => "report",
+        };
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {}", self.as_str())
+        }
+    }
+
     /// Lower-case plural name, as in file names and JSON.
     pub fn as_str(self) -> &'static str {
         match self {

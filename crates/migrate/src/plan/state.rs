@@ -72,8 +72,9 @@ impl HierarchyState {
         }
     }
 
-    /// Text for a diff: one block per site (sites not built are left out), one line per
-    /// boundary. Names are quoted with control characters escaped, so every line is one line.
+    /// Text for a diff: one line per site and one per boundary, each starting with the site
+    /// code, so a moved boundary shows as one line removed and one added. Sites not built are
+    /// left out. Names are quoted with control characters escaped: every line stays one line.
     pub fn render(&self) -> String {
         let mut out = String::new();
         for site in self.sites.values() {
@@ -86,32 +87,33 @@ impl HierarchyState {
                 SiteType::Secondary => "secondary",
             };
             let parent = site.parent.map_or_else(|| "-".to_owned(), |p| p.to_string());
+            let status = match site.status {
+                SiteStatus::Decommissioned => "decommissioned",
+                _ => "active",
+            };
             let _ = writeln!(
                 out,
-                "site {} \"{}\" ({product} {kind}, parent {parent})",
+                "{}: {product} {kind} \"{}\", parent {parent}, {status}, {} client(s)",
                 site.code,
-                site.name.escape_debug()
+                site.name.escape_debug(),
+                site.clients
             );
-            if site.status == SiteStatus::Decommissioned {
-                let _ = writeln!(out, "  decommissioned");
-                continue;
-            }
-            let _ = writeln!(out, "  clients: {}", site.clients);
             for b in &site.boundaries {
-                let connection = match b.connection {
-                    Some(Connection::Fast) => ", fast",
-                    Some(Connection::Slow) => ", slow",
-                    None => "",
-                };
                 let role = match (site.configmgr, b.boundary.roaming) {
                     (true, _) => "boundary",
                     (false, None) => "site boundary",
-                    (false, Some(RoamingKind::Local)) => "local roaming",
-                    (false, Some(RoamingKind::Remote)) => "remote roaming",
+                    (false, Some(RoamingKind::Local)) => "local roaming boundary",
+                    (false, Some(RoamingKind::Remote)) => "remote roaming boundary",
+                };
+                let connection = match b.connection {
+                    Some(Connection::Fast) => " (fast)",
+                    Some(Connection::Slow) => " (slow)",
+                    None => "",
                 };
                 let _ = writeln!(
                     out,
-                    "  {role}: {} {}{connection}",
+                    "{}: {role} {} {}{connection}",
+                    site.code,
                     b.boundary.kind.as_str(),
                     b.boundary.value.escape_debug()
                 );

@@ -2,7 +2,7 @@
 //! may panic, and the tiles must cover the text.
 //!
 //! Run from `crates/mof`: `RUSTC_BOOTSTRAP=1 cargo fuzz run parse -- -max_total_time=600`.
-//! To fuzz later stages (split, check), add them to `exercise`.
+//! The checker's stages (`check`, `split`) run on the same bytes in `check_and_split`.
 
 #![no_main]
 
@@ -15,6 +15,7 @@ fuzz_target!(|bytes: &[u8]| {
     let parsed = parse(&source.text);
     check(&source, &parsed);
     exercise(&source, &parsed);
+    check_and_split(bytes);
 });
 
 /// Invariants of every parse.
@@ -90,5 +91,35 @@ fn value(text: &str, v: &Value) {
             }
         }
         _ => {}
+    }
+}
+
+/// The checker's stages, on the same bytes as a one-file set (includes resolve among the set
+/// only, never on disk): `check` and `split` must not panic, every diagnostic span must be in
+/// bounds, and every item the split places must be copied, verbatim, into its output(s).
+fn check_and_split(bytes: &[u8]) {
+    use smsmig_mof::include::SourceSet;
+
+    let set = SourceSet::from_sources(&[("fuzz.mof", bytes)]);
+    for d in smsmig_mof::check::check(&set) {
+        let _ = d.span.slice(set.file(d.file).text());
+        let _ = (d.code(), d.severity(), d.wbem_name(), d.kind.to_string());
+        for r in &d.related {
+            let _ = r.span.slice(set.file(r.file).text());
+        }
+    }
+    let result = smsmig_mof::split::split(&set);
+    let file = &set.files()[0];
+    for (i, item) in file.document.items.iter().enumerate() {
+        let Some(p) = result.layout.get(smsmig_mof::diagnostic::FileId(0), i) else {
+            continue;
+        };
+        let slice = item.span.slice(file.text());
+        if p.sides.configuration {
+            assert!(result.configuration.contains(slice), "item {i} not copied");
+        }
+        if p.sides.sms_def {
+            assert!(result.sms_def.contains(slice), "item {i} not copied");
+        }
     }
 }

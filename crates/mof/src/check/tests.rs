@@ -93,6 +93,17 @@ fn values_must_fit_their_types() {
 }
 
 #[test]
+fn embedded_instances_fit_embedded_string_properties() {
+    let text = "class E { string S; };\n\
+                class A { [key] string K; [EmbeddedInstance(\"E\")] string Inner; string Plain; };\n\
+                instance of A { K = \"k\"; Inner = instance of E { S = \"x\"; }; Plain = instance of E { }; };\n";
+    assert_eq!(
+        codes(text),
+        ["E0107 `Plain` is declared `string` but is given an embedded instance"]
+    );
+}
+
+#[test]
 fn sms_reporting_class_rules() {
     let text = format!(
         "{CIMV2}class Asset {{ [key] string Name; uint32 Count; }};\n\

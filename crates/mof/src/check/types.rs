@@ -7,30 +7,35 @@
 //! know (anything but the DMTF intrinsic types) are not checked.
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, FileId};
-use crate::syntax::{ArraySpec, DataType, Ident, Parameter, Property, Value, ValueKind};
+use crate::syntax::{
+    ArraySpec, DataType, Ident, Parameter, Property, Qualifiers, Value, ValueKind,
+};
 
 /// A declared type: name, reference or not, array or not.
 pub(super) struct Declared<'a> {
     name: &'a str,
     is_ref: bool,
     array: bool,
+    /// `[EmbeddedInstance("X")]` or `[EmbeddedObject]` on a string: an embedded instance fits.
+    embedded: bool,
 }
 
 impl<'a> Declared<'a> {
-    fn new(data_type: &'a DataType, array: Option<ArraySpec>) -> Self {
+    fn new(data_type: &'a DataType, array: Option<ArraySpec>, qualifiers: &Qualifiers) -> Self {
         Self {
             name: &data_type.name.text,
             is_ref: data_type.is_ref,
             array: array.is_some(),
+            embedded: qualifiers.has("EmbeddedInstance") || qualifiers.has("EmbeddedObject"),
         }
     }
 
     pub(super) fn of_property(p: &'a Property) -> Self {
-        Self::new(&p.data_type, p.array)
+        Self::new(&p.data_type, p.array, &p.qualifiers)
     }
 
     pub(super) fn of_parameter(p: &'a Parameter) -> Self {
-        Self::new(&p.data_type, p.array)
+        Self::new(&p.data_type, p.array, &p.qualifiers)
     }
 
     pub(super) fn of_qualifier(name: &'a Ident, array: Option<ArraySpec>) -> Self {
@@ -38,6 +43,7 @@ impl<'a> Declared<'a> {
             name: &name.text,
             is_ref: false,
             array: array.is_some(),
+            embedded: false,
         }
     }
 
@@ -165,6 +171,7 @@ fn check_scalar(
         | (ValueKind::Boolean(_), Intrinsic::Boolean)
         | (ValueKind::Char(_) | ValueKind::Integer(_), Intrinsic::Char16)
         | (ValueKind::Instance(_), Intrinsic::Object) => true,
+        (ValueKind::Instance(_), Intrinsic::String) => decl.embedded,
         (ValueKind::String(s), Intrinsic::Char16) => s.chars().count() == 1,
         _ => false,
     };

@@ -77,13 +77,9 @@ impl<'e> Converter<'e> {
         let mut args = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
+                Rule::kw_pragma => {}
                 Rule::pragma_name => name = Some(self.ident(&p)),
-                Rule::pragma_args => {
-                    for arg in p.into_inner() {
-                        args.push(self.pragma_arg(arg));
-                    }
-                }
-                _ => {}
+                _ => args.push(self.pragma_arg(p)),
             }
         }
         Pragma {
@@ -167,7 +163,7 @@ impl<'e> Converter<'e> {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::qualifier_name => name = self.ident(&p),
-                Rule::flavor_list => flavors = p.into_inner().map(|f| self.ident(&f)).collect(),
+                Rule::flavor => flavors.push(self.ident(&p)),
                 _ => value = Some(self.value(p)),
             }
         }
@@ -190,11 +186,10 @@ impl<'e> Converter<'e> {
         };
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::class_name => class.name = self.ident(&p),
-                Rule::alias_decl => class.alias = self.alias_decl(p),
-                Rule::superclass => {
-                    class.superclass = p.into_inner().next().map(|n| self.ident(&n))
-                }
+                // The first class name is the class's, a second one its superclass.
+                Rule::class_name if class.name.text.is_empty() => class.name = self.ident(&p),
+                Rule::class_name => class.superclass = Some(self.ident(&p)),
+                Rule::alias_ref => class.alias = Some(self.alias_name(&p)),
                 Rule::class_body => {
                     class.body = self.span(&p);
                     class.features = p.into_inner().map(|f| self.feature(f)).collect();
@@ -203,12 +198,6 @@ impl<'e> Converter<'e> {
             }
         }
         class
-    }
-
-    fn alias_decl(&self, pair: Pair<'_, Rule>) -> Option<Ident> {
-        pair.into_inner()
-            .find(|p| p.as_rule() == Rule::alias_ref)
-            .map(|p| self.alias_name(&p))
     }
 
     /// `$Name` without the `$`.
@@ -223,7 +212,7 @@ impl<'e> Converter<'e> {
     fn feature(&mut self, pair: Pair<'_, Rule>) -> Feature {
         let span = self.span(&pair);
         let mut qualifiers = Qualifiers::default();
-        let mut data_type = None;
+        let mut data_type = untyped(span.start);
         let mut name = empty_ident(span.start);
         let mut array = None;
         let mut default = None;
@@ -231,14 +220,14 @@ impl<'e> Converter<'e> {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::qualifier_list => qualifiers = self.qualifier_list(p),
-                Rule::data_type => data_type = Some(self.data_type(p)),
+                Rule::type_name => data_type.name = self.ident(&p),
+                Rule::kw_ref => data_type.is_ref = true,
                 Rule::property_name => name = self.ident(&p),
                 Rule::array_spec => array = Some(self.array_spec(p)),
                 Rule::param_list => params = Some(p.into_inner().map(|q| self.param(q)).collect()),
                 _ => default = Some(self.value(p)),
             }
         }
-        let data_type = data_type.unwrap_or_else(|| untyped(span.start));
         match params {
             Some(params) => Feature::Method(Method {
                 span,
@@ -256,18 +245,6 @@ impl<'e> Converter<'e> {
                 default,
             }),
         }
-    }
-
-    fn data_type(&self, pair: Pair<'_, Rule>) -> DataType {
-        let mut data_type = untyped(self.span(&pair).start);
-        for p in pair.into_inner() {
-            match p.as_rule() {
-                Rule::type_name => data_type.name = self.ident(&p),
-                Rule::kw_ref => data_type.is_ref = true,
-                _ => {}
-            }
-        }
-        data_type
     }
 
     fn array_spec(&mut self, pair: Pair<'_, Rule>) -> ArraySpec {
@@ -301,7 +278,8 @@ impl<'e> Converter<'e> {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::qualifier_list => param.qualifiers = self.qualifier_list(p),
-                Rule::data_type => param.data_type = self.data_type(p),
+                Rule::type_name => param.data_type.name = self.ident(&p),
+                Rule::kw_ref => param.data_type.is_ref = true,
                 Rule::param_name => param.name = self.ident(&p),
                 Rule::array_spec => param.array = Some(self.array_spec(p)),
                 _ => param.default = Some(self.value(p)),
@@ -323,7 +301,7 @@ impl<'e> Converter<'e> {
             match p.as_rule() {
                 Rule::qualifier_list => instance.qualifiers = self.qualifier_list(p),
                 Rule::class_name => instance.class_name = self.ident(&p),
-                Rule::alias_decl => instance.alias = self.alias_decl(p),
+                Rule::alias_ref => instance.alias = Some(self.alias_name(&p)),
                 Rule::instance_body => {
                     instance.body = self.span(&p);
                     instance.properties = p.into_inner().map(|v| self.property_value(v)).collect();

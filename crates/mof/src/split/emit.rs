@@ -114,7 +114,7 @@ pub fn split(set: &SourceSet) -> Split {
                 if on {
                     writer.emit(set, entry, placement, flags, &mut notes);
                     if is_last {
-                        writer.trailing(set.file(entry.file).text(), set, entry.file);
+                        writer.trailing(set, entry.file);
                     }
                 }
             }
@@ -344,7 +344,7 @@ impl SideWriter {
     }
 
     /// The file's trailing trivia, when it holds more than whitespace.
-    fn trailing(&mut self, _text: &str, set: &SourceSet, file: FileId) {
+    fn trailing(&mut self, set: &SourceSet, file: FileId) {
         let loaded = set.file(file);
         let trailing = loaded.document.trailing.slice(loaded.text());
         if !trailing.trim().is_empty() {

@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn scalar_types_render_like_sqlcmd() {
-        assert_eq!(cell_text(&ColumnData::Bit(Some(true))), Ok(Some("1".into())));
+        assert_eq!(
+            cell_text(&ColumnData::Bit(Some(true))),
+            Ok(Some("1".into()))
+        );
         assert_eq!(cell_text(&ColumnData::U8(Some(2))), Ok(Some("2".into())));
         assert_eq!(cell_text(&ColumnData::I64(None)), Ok(None));
         assert_eq!(

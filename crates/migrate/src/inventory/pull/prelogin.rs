@@ -126,7 +126,7 @@ pub(crate) fn probe(host: &str, port: u16, timeout: Duration) -> io::Result<Opti
     let mut header = [0u8; 8];
     stream.read_exact(&mut header)?;
     let len = usize::from(u16::from_be_bytes([header[2], header[3]]));
-    if len < 8 || len > 4096 {
+    if !(8..=4096).contains(&len) {
         return Ok(None);
     }
     let mut packet = header.to_vec();
@@ -152,7 +152,19 @@ mod tests {
 
     fn response(major: u8, minor: u8, build: u16) -> Vec<u8> {
         // Server responses list ENCRYPTION before VERSION sometimes; put it first here.
-        let mut payload = vec![OPTION_ENCRYPTION, 0, 11, 0, 1, OPTION_VERSION, 0, 12, 0, 6, 0xFF];
+        let mut payload = vec![
+            OPTION_ENCRYPTION,
+            0,
+            11,
+            0,
+            1,
+            OPTION_VERSION,
+            0,
+            12,
+            0,
+            6,
+            0xFF,
+        ];
         payload.push(0x00);
         payload.extend_from_slice(&[major, minor]);
         payload.extend_from_slice(&build.to_be_bytes());
@@ -167,7 +179,10 @@ mod tests {
     #[test]
     fn parses_sql_2000_and_2005_versions() {
         let v = parse_response(&response(8, 0, 2039)).unwrap();
-        assert_eq!((v.to_string().as_str(), v.product()), ("8.00.2039", "SQL Server 2000"));
+        assert_eq!(
+            (v.to_string().as_str(), v.product()),
+            ("8.00.2039", "SQL Server 2000")
+        );
         let v = parse_response(&response(9, 0, 3042)).unwrap();
         assert_eq!(v.product(), "SQL Server 2005");
         assert_eq!(parse_response(&[0x04, 1, 0, 8, 0, 0, 1, 0]), None);

@@ -4,7 +4,8 @@
 //!
 //! Deciding an add looks at every entry of another site that is present (or accepted earlier
 //! in the wave) and overlaps it, certainly or possibly:
-//! - an SMS entry that this wave moves anyway is removed;
+//! - an SMS entry that this wave moves to the same new site is removed; one it moves to another
+//!   new site blocks the add (the two new sites would overlap);
 //! - an SMS roaming entry that does not move is removed as well (collateral, a warning);
 //! - an SMS site boundary that does not move blocks the add (removing it would strand that
 //!   site's clients), as does any entry of another ConfigMgr site, and any overlap that depends
@@ -30,11 +31,20 @@ struct Candidate {
     connection: Connection,
 }
 
-/// Why an add is blocked.
+/// Why an add is blocked: the entry in the way and (for overlaps between new sites) the new
+/// site that holds it or is about to.
 enum Block {
-    CannotDecide(u32),
+    CannotDecide(u32, SiteCode),
     SiteBoundary(u32),
-    Target(u32),
+    Target(u32, SiteCode),
+}
+
+impl Block {
+    fn entry(&self) -> u32 {
+        match self {
+            Self::CannotDecide(e, _) | Self::SiteBoundary(e) | Self::Target(e, _) => *e,
+        }
+    }
 }
 
 impl Planner<'_> {
@@ -54,14 +64,22 @@ impl Planner<'_> {
                 }
                 if o.configmgr {
                     blocks.push(if verdict == Overlap::CannotDecide {
-                        Block::CannotDecide(other)
+                        Block::CannotDecide(other, o.site)
                     } else {
-                        Block::Target(other)
+                        Block::Target(other, o.site)
                     });
-                } else if moving.contains(&other) {
-                    removable.push(other);
+                } else if let Some(dest) = moving.get(&other) {
+                    // Moving to the same site: removed with this add. Moving elsewhere: the
+                    // two new sites would overlap, so neither add can go ahead.
+                    if *dest == cand.to {
+                        removable.push(other);
+                    } else if verdict == Overlap::CannotDecide {
+                        blocks.push(Block::CannotDecide(other, *dest));
+                    } else {
+                        blocks.push(Block::Target(other, *dest));
+                    }
                 } else if verdict == Overlap::CannotDecide {
-                    blocks.push(Block::CannotDecide(other));
+                    blocks.push(Block::CannotDecide(other, o.site));
                 } else if o.bref.roaming.is_some() {
                     removable.push(other);
                 } else {
@@ -73,9 +91,7 @@ impl Planner<'_> {
                 removals.extend(removable);
                 accepted.push(cand);
             } else {
-                blocks.sort_by_key(|b| match b {
-                    Block::CannotDecide(e) | Block::SiteBoundary(e) | Block::Target(e) => *e,
-                });
+                blocks.sort_by_key(Block::entry);
                 for b in blocks {
                     self.blocked(wave.number, cand, &b);
                 }
@@ -97,11 +113,12 @@ impl Planner<'_> {
         self.reassign(wave);
     }
 
-    /// The adds a wave asks for, in move order, and the present SMS entries it moves.
-    fn candidates(&mut self, wave: &Wave) -> (Vec<Candidate>, HashSet<u32>) {
+    /// The adds a wave asks for, in move order, and the present SMS entries it moves (with
+    /// the new site each goes to).
+    fn candidates(&mut self, wave: &Wave) -> (Vec<Candidate>, HashMap<u32, SiteCode>) {
         let mut out: Vec<Candidate> = Vec::new();
         let mut index: HashMap<u32, usize> = HashMap::new();
-        let mut moving = HashSet::new();
+        let mut moving = HashMap::new();
         for m in &wave.moves {
             let mut any = false;
             for i in &m.boundaries {
@@ -116,7 +133,7 @@ impl Planner<'_> {
                 // A source removed earlier (collateral, or by an earlier wave's add elsewhere)
                 // needs no removal now, but its space still goes to the new site.
                 if self.present[src as usize] {
-                    moving.insert(src);
+                    moving.insert(src, m.to);
                 }
                 let connection = match self.inv.boundaries[*i].roaming {
                     Some(RoamingKind::Remote) => Connection::Slow,
@@ -144,27 +161,26 @@ impl Planner<'_> {
     }
 
     fn blocked(&mut self, wave: u32, cand: &Candidate, block: &Block) {
-        let (Block::CannotDecide(e) | Block::SiteBoundary(e) | Block::Target(e)) = block;
-        let o = &self.universe.entries[*e as usize];
+        let o = &self.universe.entries[block.entry() as usize];
         let boundary = self.universe.entries[cand.entry as usize].bref.clone();
-        let (other_site, other, to_site) = (o.site, o.bref.clone(), cand.to);
+        let (other, to_site) = (o.bref.clone(), cand.to);
         let kind = match block {
-            Block::CannotDecide(_) => FindingKind::CannotDecideOverlap {
+            Block::CannotDecide(_, other_site) => FindingKind::CannotDecideOverlap {
                 boundary,
                 to_site,
-                other_site,
+                other_site: *other_site,
                 other,
             },
             Block::SiteBoundary(_) => FindingKind::ConflictingSiteBoundary {
                 boundary,
                 to_site,
-                other_site,
+                other_site: o.site,
                 other,
             },
-            Block::Target(_) => FindingKind::TargetOverlap {
+            Block::Target(_, other_site) => FindingKind::TargetOverlap {
                 boundary,
                 to_site,
-                other_site,
+                other_site: *other_site,
                 other,
             },
         };
@@ -177,13 +193,13 @@ impl Planner<'_> {
         wave: u32,
         accepted: &[&Candidate],
         removals: &HashSet<u32>,
-        moving: &HashSet<u32>,
+        moving: &HashMap<u32, SiteCode>,
     ) {
         let mut reported: HashSet<u32> = HashSet::new();
         for cand in accepted {
             let mut hits = Vec::new();
             self.universe.overlapping(cand.entry, |other, _| {
-                if removals.contains(&other) && !moving.contains(&other) {
+                if removals.contains(&other) && !moving.contains_key(&other) {
                     hits.push(other);
                 }
             });
