@@ -182,7 +182,7 @@ mod tests {
         let out = render_diagnostics(Path::new("x.mof"), &source, &[d], false);
         assert_eq!(
             out,
-            "error[E0101]: class `A` is declared twice in namespace root\\cimv2\n \
+            "warning[W0103]: class `A` is declared again in namespace root\\cimv2: the second declaration replaces the first\n \
              --> x.mof:2:7\n  |\n2 | class A {};\n  |       ^\n  |\n \
              ::: x.mof:1:7\n  |\n1 | class A {};\n  |       - first defined here\n  |\n\n"
         );

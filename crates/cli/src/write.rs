@@ -32,6 +32,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<Option<P
         }
         Some(backup)
     } else {
+        set_new_file_permissions(tmp.path());
         None
     };
     tmp.persist(path)
@@ -39,6 +40,17 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<Option<P
         .with_context(|| format!("replacing {}", path.display()))?;
     Ok(backup)
 }
+
+/// A temporary file is created readable by its owner only; a new output file gets the usual
+/// `rw-r--r--` instead (an existing file keeps its own mode, copied above).
+#[cfg(unix)]
+fn set_new_file_permissions(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o644));
+}
+
+#[cfg(not(unix))]
+fn set_new_file_permissions(_path: &Path) {}
 
 /// `<file>.bak`, or the first `<file>.bak.N` that does not exist yet.
 fn free_backup_path(path: &Path) -> PathBuf {
@@ -73,5 +85,18 @@ mod tests {
         assert_eq!(fs::read(&b1).unwrap(), b"one");
         assert_eq!(fs::read(&b2).unwrap(), b"two");
         assert!(b2.to_string_lossy().ends_with(".bak.1"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_world_readable_and_existing_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("configuration.mof");
+        write_atomic(&new, b"x").unwrap();
+        assert_eq!(fs::metadata(&new).unwrap().permissions().mode() & 0o777, 0o644);
+        fs::set_permissions(&new, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&new, b"y").unwrap();
+        assert_eq!(fs::metadata(&new).unwrap().permissions().mode() & 0o777, 0o640);
     }
 }

@@ -293,13 +293,3 @@ proptest! {
         check_invariants(&inv, &a, &format!("seed {seed}"));
     }
 }
-
-#[test]
-#[ignore = "timing probe"]
-fn zz_timing_probe() {
-    let cfg = SynthConfig { seed: 7, sites: 1000, boundaries: 1000, clients: 1_000_000, collections: 10, packages: 10 };
-    let inv = generate(&cfg);
-    let t = std::time::Instant::now();
-    let a = assess(&inv);
-    eprintln!("assess: {} sites, {} clients, {} findings in {:?}", inv.sites.len(), inv.clients.len(), a.findings.len(), t.elapsed());
-}

@@ -106,7 +106,7 @@ fn check_unit(unit: &Unit<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// E0101: a class declared twice in one namespace with no deleteclass between.
+/// W0103: a class declared twice in one namespace with no deleteclass between.
 fn duplicate_classes(unit: &Unit<'_>, out: &mut Vec<Diagnostic>) {
     let mut first: HashMap<(String, String), (FileId, Span)> = HashMap::new();
     for e in &unit.entries {

@@ -92,7 +92,7 @@ impl Diagnostic {
         self
     }
 
-    /// Stable code, e.g. `E0101`; syntax errors keep the parser's code.
+    /// Stable code, e.g. `E0102`; syntax errors keep the parser's code.
     #[must_use]
     pub fn code(&self) -> &'static str {
         self.kind.code()
@@ -169,9 +169,10 @@ pub enum DiagnosticKind {
     #[error(transparent)]
     Syntax(ParseError),
 
-    /// E0101: a class declared twice in one namespace of one compilation, with no
-    /// `#pragma deleteclass` for it in between.
-    #[error("class `{name}` is declared twice in namespace {namespace}")]
+    /// W0103: a class declared twice in one namespace of one compilation, with no
+    /// `#pragma deleteclass` for it in between. `mofcomp` accepts this: its default class flag
+    /// is create-or-update, so the second declaration silently replaces the first.
+    #[error("class `{name}` is declared again in namespace {namespace}: the second declaration replaces the first")]
     DuplicateClass {
         /// Class name as written the second time.
         name: String,
@@ -407,7 +408,7 @@ impl DiagnosticKind {
         use DiagnosticKind as K;
         match self {
             K::Syntax(e) => e.code(),
-            K::DuplicateClass { .. } => "E0101",
+            K::DuplicateClass { .. } => "W0103",
             K::DuplicateProperty { .. } => "E0102",
             K::DuplicateQualifier { .. } => "E0103",
             K::UndefinedAlias { .. } => "E0104",
@@ -504,8 +505,9 @@ mod tests {
             },
         ];
         let codes: Vec<_> = kinds.iter().map(DiagnosticKind::code).collect();
-        assert_eq!(codes, ["E0101", "E0104", "W0301", "W0308"]);
-        assert_eq!(kinds[0].severity(), Severity::Error);
+        assert_eq!(codes, ["W0103", "E0104", "W0301", "W0308"]);
+        assert_eq!(kinds[0].severity(), Severity::Warning);
+        assert_eq!(kinds[1].severity(), Severity::Error);
         assert_eq!(kinds[2].severity(), Severity::Warning);
     }
 

@@ -1,5 +1,5 @@
 //! One fixture per diagnostic code in `testdata/mof/check/` (named after the code it shows,
-//! e.g. `e0101_duplicate_class.mof`), each checked with its includes followed and snapshotted
+//! e.g. `e0102_duplicate_property.mof`), each checked with its includes followed and snapshotted
 //! as a readable rendering: files, items with namespace and role, diagnostics.
 
 use std::fmt::Write as _;

@@ -46,11 +46,6 @@ const MOFCOMP_REJECTS: &[(&str, &str)] = &[
         "wmi_general/OpenPegasus__OpenPegasus__pegasus__src__Pegasus__Compiler__cmdline__tests__ValidMof4a.mof",
         "E0102",
     ),
-    // `class Derived1` declared twice in one namespace: a repository-update regression input.
-    (
-        "wmi_general/kkaempf__openwbem__test__acceptance__testfiles__repository_bug.mof",
-        "E0101",
-    ),
 ];
 
 fn manifest() -> Vec<(String, String)> {

@@ -8,7 +8,8 @@
 //! from the sites below it.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 use super::rule::Rule;
 use super::{Evidence, EvidenceItem, Finding, Options};
@@ -112,30 +113,37 @@ fn groups<'a>(
     key: impl Fn(&'a Client) -> Option<&'a str>,
     keep: impl Fn(&[&'a Client]) -> bool,
 ) -> Vec<Vec<&'a Client>> {
-    // Sort (key, client) pairs and cut them into runs: no map, and a key is only copied when
-    // it has lower-case letters to fold.
-    let mut keyed: Vec<(Cow<'a, str>, &'a Client)> = inv
-        .clients
-        .iter()
-        .filter(|c| !c.obsolete)
-        .filter_map(|c| {
-            let k = key(c)?;
-            let k = if k.bytes().any(|b| b.is_ascii_lowercase()) {
-                Cow::Owned(k.to_ascii_uppercase())
-            } else {
-                Cow::Borrowed(k)
-            };
-            Some((k, c))
-        })
-        .collect();
-    // Stable, so each run stays in resource-ID order.
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    keyed
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| run.len() > 1)
-        .map(|run| run.iter().map(|(_, c)| *c).collect::<Vec<_>>())
+    // Hash first (most keys are unique, so a key seen once costs no allocation), then order the
+    // few groups by key so the output never depends on the hasher. A key is only copied when it
+    // has lower-case letters to fold.
+    let active: Vec<&'a Client> = inv.clients.iter().filter(|c| !c.obsolete).collect();
+    let mut first: HashMap<Cow<'a, str>, usize> = HashMap::with_capacity(active.len());
+    let mut dups: BTreeMap<usize, Vec<&'a Client>> = BTreeMap::new();
+    for (i, c) in active.iter().enumerate() {
+        let Some(k) = key(c) else { continue };
+        let k = if k.bytes().any(|b| b.is_ascii_lowercase()) {
+            Cow::Owned(k.to_ascii_uppercase())
+        } else {
+            Cow::Borrowed(k)
+        };
+        match first.entry(k) {
+            Entry::Vacant(e) => {
+                e.insert(i);
+            }
+            // Clients come sorted by resource ID, so each group is too.
+            Entry::Occupied(e) => dups
+                .entry(*e.get())
+                .or_insert_with(|| vec![active[*e.get()]])
+                .push(c),
+        }
+    }
+    let mut found: Vec<(String, Vec<&'a Client>)> = dups
+        .into_values()
         .filter(|g| keep(g))
-        .collect()
+        .map(|g| (key(g[0]).unwrap_or_default().to_ascii_uppercase(), g))
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found.into_iter().map(|(_, g)| g).collect()
 }
 
 /// Run the client rules for one site.

@@ -66,6 +66,9 @@ pub enum Rule {
     StandardSecurity,
     /// A026: the site's security mode is not in the inventory.
     SecurityUnknown,
+    /// A027: whether the Active Directory schema is extended for ConfigMgr 2007 is not in the
+    /// inventory.
+    AdSchemaUnknown,
     /// A030: SMS 2003 feature packs other than ITMU are installed.
     FeaturePacks,
     /// A031: ITMU is installed: keep it and upgrade it with the site.
@@ -104,6 +107,8 @@ pub enum Rule {
     CustomTables,
     /// A061: changes to default reports are overwritten by the upgrade.
     DefaultReports,
+    /// A062: custom files in the SMS folder structure are removed by the upgrade.
+    CustomFiles,
 }
 
 /// Every rule, in code order.
@@ -121,6 +126,7 @@ pub const RULES: &[Rule] = &[
     Rule::SqlUnknown,
     Rule::StandardSecurity,
     Rule::SecurityUnknown,
+    Rule::AdSchemaUnknown,
     Rule::FeaturePacks,
     Rule::Itmu,
     Rule::SqlReplication,
@@ -140,6 +146,7 @@ pub const RULES: &[Rule] = &[
     Rule::NotInTree,
     Rule::CustomTables,
     Rule::DefaultReports,
+    Rule::CustomFiles,
 ];
 
 impl Rule {
@@ -273,6 +280,16 @@ impl Rule {
                 true,
                 "security mode known",
                 "Migrating to Configuration Manager 2007, Upgrade Prerequisites",
+            ),
+            // Seed 001, "Checking for Site Compatibility to Complete Site Assignment": clients
+            // complete site assignment only with the schema extended for ConfigMgr 2007 or a
+            // server locator point; seeds 003 and 004: SP1 needs no re-extension.
+            Self::AdSchemaUnknown => (
+                "A027",
+                Info,
+                true,
+                "Active Directory schema extended or a server locator point",
+                "Configuration Manager 2007 client deployment changes, Checking for Site Compatibility to Complete Site Assignment",
             ),
             // Seed 002, "Feature Packs".
             Self::FeaturePacks => (
@@ -423,6 +440,15 @@ impl Rule {
                 true,
                 "default report changes saved",
                 "Migrating to Configuration Manager 2007, Database Upgrade Tips and Tricks",
+            ),
+            // Seed 002, "About Backing Up Your Site": "the upgrade removes any custom files you
+            // have added to the SMS folder structure".
+            Self::CustomFiles => (
+                "A062",
+                Info,
+                true,
+                "custom files in the SMS folders copied aside",
+                "Migrating to Configuration Manager 2007, About Backing Up Your Site",
             ),
         }
     }

@@ -117,12 +117,16 @@ pub(crate) fn check(inv: &Inventory, site: &Site) -> Vec<Finding> {
         sql(site, &mut out);
         replication(site, &mut out);
     }
+    if site.is_central() {
+        active_directory(site, &mut out);
+    }
     if site.product() != SiteProduct::ConfigMgr2007 {
         security(site, &mut out);
         feature_packs(site, &mut out);
         if site.site_type == SiteType::Primary {
             custom_objects(inv, site, &mut out);
         }
+        custom_files(site, &mut out);
     }
     out
 }
@@ -528,6 +532,23 @@ fn security(site: &Site, out: &mut Vec<Finding>) {
     }
 }
 
+// Seed 001 "Checking for Site Compatibility to Complete Site Assignment": "you must either
+// extend the Active Directory schema for Configuration Manager 2007 or clients must be able to
+// communicate with a server locator point"; seeds 003/004: no re-extension for SP1. The schema
+// is forest-wide, so the finding is the central site's.
+fn active_directory(site: &Site, out: &mut Vec<Finding>) {
+    out.push(Finding::new(
+        Rule::AdSchemaUnknown,
+        site.code,
+        "cannot tell from the inventory whether the Active Directory schema is extended for \
+         ConfigMgr 2007; without it, or a server locator point, clients cannot complete site \
+         assignment",
+        Evidence::summary("the export does not record the Active Directory schema"),
+        "Extend the Active Directory schema for ConfigMgr 2007 before the upgrade, or plan a \
+         server locator point (also needed for clients of another forest or of workgroups).",
+    ));
+}
+
 // Seed 002 "Feature Packs": uninstall every feature pack before upgrading each site, except
 // ITMU, which is kept and upgraded; OSD FP images must be redeployed and recaptured.
 fn feature_packs(site: &Site, out: &mut Vec<Finding>) {
@@ -652,6 +673,27 @@ fn custom_objects(inv: &Inventory, site: &Site, out: &mut Vec<Finding>) {
         Evidence::summary(summary),
         "Save the SQL of every default report you changed and re-create the changes after the \
          upgrade; cloned reports are kept.",
+    ));
+}
+
+// Seed 002 "About Backing Up Your Site": the upgrade removes custom files added to the SMS
+// folder structure. The export lists the install directory, not its files.
+fn custom_files(site: &Site, out: &mut Vec<Finding>) {
+    let dir = site
+        .install_dir
+        .as_deref()
+        .unwrap_or("(install directory not in the export)");
+    out.push(Finding::new(
+        Rule::CustomFiles,
+        site.code,
+        "cannot tell from the inventory whether custom files were added to the SMS folders; \
+         the upgrade removes them",
+        Evidence::summary(format!(
+            "SMS folder {dir} on {}; its files are not in the export",
+            site.server_name
+        )),
+        "Copy custom files you added under the SMS folder structure to another location before \
+         the upgrade, and restore them afterwards.",
     ));
 }
 

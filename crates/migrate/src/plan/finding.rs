@@ -151,6 +151,15 @@ pub enum FindingKind {
         /// Number of direct members.
         members: usize,
     },
+    /// After a wave, clients lie in boundaries of two sites, at least one of them new — an AD
+    /// site boundary in one and an IP boundary in the other, which address-space comparison
+    /// cannot see.
+    ClientsInTwoSites {
+        /// How many (first reported in this wave).
+        count: usize,
+        /// The first few, as `NAME (SITE, SITE)`.
+        examples: Vec<String>,
+    },
     /// A move has nothing left to add: every boundary it names was excluded or already moved.
     NothingToMove {
         /// The ConfigMgr site of the move.
@@ -179,6 +188,7 @@ impl FindingKind {
             Self::MissingDependency { .. } => "missing_dependency",
             Self::CollectionCycle { .. } => "collection_cycle",
             Self::DirectRulesConverted { .. } => "direct_rules_converted",
+            Self::ClientsInTwoSites { .. } => "clients_in_two_sites",
             Self::NothingToMove { .. } => "nothing_to_move",
         }
     }
@@ -199,6 +209,7 @@ impl FindingKind {
             | Self::LegacyClients { .. }
             | Self::QueryRuleMembers { .. }
             | Self::MissingDependency { .. }
+            | Self::ClientsInTwoSites { .. }
             | Self::NothingToMove { .. } => Severity::Warning,
             Self::AlreadyReassigned { .. }
             | Self::NotClients { .. }
@@ -272,8 +283,10 @@ impl fmt::Display for FindingKind {
                 let list: Vec<String> = examples.iter().map(ToString::to_string).collect();
                 write!(
                     f,
-                    "{count} boundar{} no wave moves disappear with the site: {}{}",
+                    "{count} boundary entr{} no wave moved disappear{} when the site is \
+                     decommissioned: {}{}",
                     if *count == 1 { "y" } else { "ies" },
+                    if *count == 1 { "s" } else { "" },
                     list.join(", "),
                     if *count > examples.len() { ", ..." } else { "" }
                 )
@@ -345,6 +358,13 @@ impl fmt::Display for FindingKind {
                 "collection {}: {members} direct member(s) become a query rule on their names, \
                  because resource IDs differ in the new site",
                 collection.escape_debug()
+            ),
+            Self::ClientsInTwoSites { count, examples } => write!(
+                f,
+                "{count} client(s) lie in boundaries of two sites at once (an AD site in one, \
+                 IP space in the other), so their site is ambiguous until both move: {}{}",
+                names(examples),
+                if *count > examples.len() { ", ..." } else { "" }
             ),
             Self::NothingToMove { to_site } => write!(
                 f,

@@ -118,8 +118,12 @@ struct Planner<'a> {
     assigned: Vec<Option<SiteCode>>,
     /// Whether a wave has reassigned the client.
     reassigned: Vec<bool>,
+    /// Whether the client was reported in two sites' boundaries.
+    co_reported: Vec<bool>,
     /// Client indices by the SMS site they are assigned to in the inventory.
     by_site: HashMap<SiteCode, Vec<u32>>,
+    /// The primary each new site's clients are assigned to.
+    primary_of: HashMap<SiteCode, SiteCode>,
 }
 
 impl<'a> Planner<'a> {
@@ -150,9 +154,11 @@ impl<'a> Planner<'a> {
         let present = universe.entries.iter().map(|e| !e.configmgr).collect();
         let locations = Locations::build(inv, &universe);
         let n = universe.len();
+        let primary_of = assignment_sites(target);
         Self {
             inv,
             target,
+            primary_of,
             plan: Plan {
                 sites: target.sites.clone(),
                 waves: target
@@ -182,6 +188,7 @@ impl<'a> Planner<'a> {
             locations,
             assigned: inv.clients.iter().map(|c| c.assigned_site).collect(),
             reassigned: vec![false; inv.clients.len()],
+            co_reported: vec![false; inv.clients.len()],
             by_site: group(
                 inv.clients
                     .iter()
@@ -328,6 +335,28 @@ impl<'a> Planner<'a> {
             .sort_by(|a, b| b.severity.cmp(&a.severity));
         self.plan
     }
+}
+
+/// The primary each new site's clients are assigned to: the site itself when primary, else its
+/// nearest primary ancestor.
+fn assignment_sites(target: &Target) -> HashMap<SiteCode, SiteCode> {
+    let by_code: HashMap<SiteCode, &crate::plan::model::NewSite> =
+        target.sites.iter().map(|s| (s.code, s)).collect();
+    let mut out = HashMap::new();
+    for site in &target.sites {
+        let mut current = Some(site);
+        for _ in 0..=target.sites.len() {
+            match current {
+                Some(s) if s.site_type == crate::inventory::SiteType::Primary => {
+                    out.insert(site.code, s.code);
+                    break;
+                }
+                Some(s) => current = s.parent.and_then(|p| by_code.get(&p).copied()),
+                None => break,
+            }
+        }
+    }
+    out
 }
 
 /// Group `(key, value)` pairs into a sorted map of lists.

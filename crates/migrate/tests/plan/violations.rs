@@ -228,8 +228,13 @@ fn parents_are_decommissioned_after_their_children() {
         site: code("HOU"),
         child: code("BMT"),
     }));
-    // And nothing may touch HOU afterwards.
-    assert!(found.contains(&ViolationKind::SiteDecommissioned { site: code("HOU") }));
+
+    // Nothing may touch a site once it is gone.
+    let (inv, mut p) = sample_plan();
+    let hou = seq_of(&p, |s| matches!(&s.action, Action::DecommissionSite { site } if site.as_str() == "HOU"));
+    let wave1 = seq_of(&p, |s| s.wave == Some(1));
+    move_before(&mut p, hou, wave1);
+    assert!(violations(&inv, &p).contains(&ViolationKind::SiteDecommissioned { site: code("HOU") }));
 }
 
 #[test]

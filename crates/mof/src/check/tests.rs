@@ -27,7 +27,7 @@ fn duplicate_class_is_reset_by_deleteclass() {
     let text = "class A {};\nclass A {};\n#pragma deleteclass(\"A\", NOFAIL)\nclass A {};\n";
     assert_eq!(
         codes(text),
-        ["E0101 class `A` is declared twice in namespace (none)"]
+        ["W0103 class `A` is declared again in namespace (none): the second declaration replaces the first"]
     );
 }
 

@@ -84,7 +84,9 @@ pub enum BoundaryValue {
     },
     /// IPv6 prefix: the first `len` bits of `prefix` are significant, the rest are zero.
     Ipv6Prefix {
-        /// The prefix as a host-order `u128`.
+        /// The prefix as a host-order `u128` (serialised as IPv6 address text, because
+        /// serde's internally tagged enums cannot carry `u128`).
+        #[serde(with = "ipv6_text")]
         prefix: u128,
         /// Prefix length in bits (1..=128).
         len: u8,
@@ -199,6 +201,21 @@ pub enum BoundaryValueError {
         /// The rejected text.
         value: String,
     },
+}
+
+/// `u128` ⇄ IPv6 address text, for the serde form of [`BoundaryValue::Ipv6Prefix`].
+mod ipv6_text {
+    use std::net::Ipv6Addr;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(prefix: &u128, s: S) -> Result<S::Ok, S::Error> {
+        Ipv6Addr::from(*prefix).serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        Ipv6Addr::deserialize(d).map(u128::from)
+    }
 }
 
 fn parse_v4(text: &str) -> Result<u32, BoundaryValueError> {

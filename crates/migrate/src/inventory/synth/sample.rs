@@ -496,6 +496,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sample_survives_a_json_round_trip() {
+        let inv = sample();
+        let json = serde_json::to_string(&inv).unwrap();
+        let back: Inventory = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, inv);
+    }
+
+    #[test]
     fn sample_has_the_promised_shape() {
         let inv = sample();
         let hou = inv.site(code("HOU")).unwrap();

@@ -21,7 +21,7 @@ impl Planner<'_> {
         let mut chosen: BTreeMap<u32, SiteCode> = BTreeMap::new();
         let (mut not_clients, mut already) = (BTreeSet::new(), BTreeSet::new());
         for m in &wave.moves {
-            let Some(primary) = self.plan.assignment_site(m.to) else {
+            let Some(primary) = self.primary_of.get(&m.to).copied() else {
                 continue;
             };
             for c in self.select(number, m) {
@@ -134,7 +134,7 @@ impl Planner<'_> {
                 let entry = &self.universe.entries[**e as usize];
                 entry.configmgr
                     && self.present[**e as usize]
-                    && self.plan.assignment_site(entry.site) == Some(primary)
+                    && self.primary_of.get(&entry.site) == Some(&primary)
             })
             .filter_map(|e| self.added_at[*e as usize])
             .collect()
@@ -194,6 +194,42 @@ impl Planner<'_> {
             if let Some(from) = from_site {
                 self.site_steps.entry(from).or_default().push(seq);
             }
+        }
+    }
+
+    /// Clients that now lie in boundaries of two sites, one of them new (reported once each).
+    pub(super) fn co_located(&mut self, wave: u32) {
+        let inv = self.inv;
+        let mut count = 0;
+        let mut examples = Vec::new();
+        for (c, client) in inv.clients.iter().enumerate() {
+            if self.co_reported[c] {
+                continue;
+            }
+            let mut sites: Vec<(SiteCode, bool)> = self
+                .locations
+                .entries_of(c)
+                .iter()
+                .filter(|e| self.present[**e as usize])
+                .map(|e| {
+                    let entry = &self.universe.entries[*e as usize];
+                    (entry.site, entry.configmgr)
+                })
+                .collect();
+            sites.sort_unstable();
+            sites.dedup();
+            if sites.len() > 1 && sites.iter().any(|(_, cm)| *cm) {
+                self.co_reported[c] = true;
+                count += 1;
+                if examples.len() < EXAMPLES {
+                    let codes: Vec<String> = sites.iter().map(|(s, _)| s.to_string()).collect();
+                    examples.push(format!("{} ({})", client.name, codes.join(", ")));
+                }
+            }
+        }
+        if count > 0 {
+            let kind = FindingKind::ClientsInTwoSites { count, examples };
+            self.finding(None, Some(wave), kind);
         }
     }
 }

@@ -29,6 +29,15 @@ struct Candidate {
     entry: u32,
     to: SiteCode,
     connection: Connection,
+    /// Present SMS entries this add moves.
+    sources: Vec<u32>,
+}
+
+/// Candidates by ConfigMgr entry and by source, for [`Planner::assess`].
+struct Lookup<'c> {
+    candidates: &'c [Candidate],
+    source_of: &'c HashMap<u32, usize>,
+    cm_cand: &'c HashMap<u32, usize>,
 }
 
 /// Why an add is blocked: the entry in the way and (for overlaps between new sites) the new
@@ -50,53 +59,66 @@ impl Block {
 impl Planner<'_> {
     pub(super) fn wave(&mut self, wave: &Wave) {
         let n = Some(wave.number);
-        let (candidates, moving) = self.candidates(wave);
-        let mut pending: HashSet<u32> = HashSet::new();
-        let mut accepted: Vec<&Candidate> = Vec::new();
-        let mut removals: HashSet<u32> = HashSet::new();
-        for cand in &candidates {
-            let mut blocks = Vec::new();
-            let mut removable = Vec::new();
-            self.universe.overlapping(cand.entry, |other, verdict| {
-                let o = &self.universe.entries[other as usize];
-                if o.site == cand.to || !(self.present[other as usize] || pending.contains(&other)) {
-                    return;
-                }
-                if o.configmgr {
-                    blocks.push(if verdict == Overlap::CannotDecide {
-                        Block::CannotDecide(other, o.site)
-                    } else {
-                        Block::Target(other, o.site)
-                    });
-                } else if let Some(dest) = moving.get(&other) {
-                    // Moving to the same site: removed with this add. Moving elsewhere: the
-                    // two new sites would overlap, so neither add can go ahead.
-                    if *dest == cand.to {
-                        removable.push(other);
-                    } else if verdict == Overlap::CannotDecide {
-                        blocks.push(Block::CannotDecide(other, *dest));
-                    } else {
-                        blocks.push(Block::Target(other, *dest));
+        let candidates = self.candidates(wave);
+        let mut source_of: HashMap<u32, usize> = HashMap::new();
+        let mut cm_cand: HashMap<u32, usize> = HashMap::new();
+        for (i, c) in candidates.iter().enumerate() {
+            cm_cand.insert(c.entry, i);
+            for s in &c.sources {
+                source_of.insert(*s, i);
+            }
+        }
+        // Block until nothing changes: a blocked add keeps its sources where they are, which
+        // may block others in turn. Blocking only grows, so this ends.
+        let mut alive = vec![true; candidates.len()];
+        let mut reasons: Vec<Vec<Block>> = (0..candidates.len()).map(|_| Vec::new()).collect();
+        let look = Lookup {
+            candidates: &candidates,
+            source_of: &source_of,
+            cm_cand: &cm_cand,
+        };
+        loop {
+            let mut changed = false;
+            for i in 0..candidates.len() {
+                if alive[i] {
+                    let (blocks, _) = self.assess(i, &look, &alive);
+                    if !blocks.is_empty() {
+                        alive[i] = false;
+                        reasons[i] = blocks;
+                        changed = true;
                     }
-                } else if verdict == Overlap::CannotDecide {
-                    blocks.push(Block::CannotDecide(other, o.site));
-                } else if o.bref.roaming.is_some() {
-                    removable.push(other);
-                } else {
-                    blocks.push(Block::SiteBoundary(other));
                 }
-            });
-            if blocks.is_empty() {
-                pending.insert(cand.entry);
-                removals.extend(removable);
-                accepted.push(cand);
+            }
+            if !changed {
+                break;
+            }
+        }
+        let mut removals: HashSet<u32> = HashSet::new();
+        let mut moving: HashSet<u32> = HashSet::new();
+        for (i, cand) in candidates.iter().enumerate() {
+            if alive[i] {
+                removals.extend(self.assess(i, &look, &alive).1);
+                moving.extend(cand.sources.iter().copied());
             } else {
-                blocks.sort_by_key(Block::entry);
-                for b in blocks {
-                    self.blocked(wave.number, cand, &b);
+                reasons[i].sort_by_key(Block::entry);
+                let mut kinds: Vec<FindingKind> = Vec::new();
+                for b in &reasons[i] {
+                    // An SMS source and the new site's entry it becomes read the same.
+                    let kind = self.blocked(cand, b);
+                    if !kinds.contains(&kind) {
+                        kinds.push(kind);
+                    }
+                }
+                for kind in kinds {
+                    self.finding(Some(cand.to), Some(wave.number), kind);
                 }
             }
         }
+        let accepted: Vec<&Candidate> = candidates
+            .iter()
+            .zip(&alive)
+            .filter_map(|(c, a)| a.then_some(c))
+            .collect();
         self.collateral(wave.number, &accepted, &removals, &moving);
         let removed = self.remove(wave, removals);
         if !removed.is_empty() {
@@ -111,14 +133,61 @@ impl Planner<'_> {
             self.add(wave.number, cand);
         }
         self.reassign(wave);
+        self.co_located(wave.number);
     }
 
-    /// The adds a wave asks for, in move order, and the present SMS entries it moves (with
-    /// the new site each goes to).
-    fn candidates(&mut self, wave: &Wave) -> (Vec<Candidate>, HashMap<u32, SiteCode>) {
+    /// What stands in the way of candidate `i` given which candidates are still alive, and what
+    /// it would remove.
+    fn assess(&self, i: usize, look: &Lookup<'_>, alive: &[bool]) -> (Vec<Block>, Vec<u32>) {
+        let cand = &look.candidates[i];
+        let (mut blocks, mut removable) = (Vec::new(), Vec::new());
+        let by_verdict = |verdict: Overlap, e: u32, site: SiteCode| {
+            if verdict == Overlap::CannotDecide {
+                Block::CannotDecide(e, site)
+            } else {
+                Block::Target(e, site)
+            }
+        };
+        self.universe.overlapping(cand.entry, |other, verdict| {
+            let o = &self.universe.entries[other as usize];
+            if o.site == cand.to {
+                return;
+            }
+            if o.configmgr {
+                let pending = look.cm_cand.get(&other).is_some_and(|j| alive[*j]);
+                if self.present[other as usize] || pending {
+                    blocks.push(by_verdict(verdict, other, o.site));
+                }
+                return;
+            }
+            if !self.present[other as usize] {
+                return;
+            }
+            match look.source_of.get(&other) {
+                // Moving to the same site: removed with this add. Moving elsewhere: the two
+                // new sites would overlap, so neither add can go ahead.
+                Some(&j) if alive[j] => {
+                    let dest = look.candidates[j].to;
+                    if dest == cand.to {
+                        removable.push(other);
+                    } else {
+                        blocks.push(by_verdict(verdict, other, dest));
+                    }
+                }
+                _ if verdict == Overlap::CannotDecide => {
+                    blocks.push(Block::CannotDecide(other, o.site));
+                }
+                _ if o.bref.roaming.is_some() => removable.push(other),
+                _ => blocks.push(Block::SiteBoundary(other)),
+            }
+        });
+        (blocks, removable)
+    }
+
+    /// The adds a wave asks for, in move order, each with the present SMS entries it moves.
+    fn candidates(&mut self, wave: &Wave) -> Vec<Candidate> {
         let mut out: Vec<Candidate> = Vec::new();
         let mut index: HashMap<u32, usize> = HashMap::new();
-        let mut moving = HashMap::new();
         for m in &wave.moves {
             let mut any = false;
             for i in &m.boundaries {
@@ -130,26 +199,26 @@ impl Planner<'_> {
                     continue;
                 }
                 any = true;
-                // A source removed earlier (collateral, or by an earlier wave's add elsewhere)
-                // needs no removal now, but its space still goes to the new site.
-                if self.present[src as usize] {
-                    moving.insert(src, m.to);
-                }
                 let connection = match self.inv.boundaries[*i].roaming {
                     Some(RoamingKind::Remote) => Connection::Slow,
                     _ => Connection::Fast,
                 };
-                match index.get(&entry) {
-                    Some(&k) if connection == Connection::Fast => out[k].connection = connection,
-                    Some(_) => {}
-                    None => {
-                        index.insert(entry, out.len());
-                        out.push(Candidate {
-                            entry,
-                            to: m.to,
-                            connection,
-                        });
-                    }
+                let k = *index.entry(entry).or_insert_with(|| {
+                    out.push(Candidate {
+                        entry,
+                        to: m.to,
+                        connection,
+                        sources: Vec::new(),
+                    });
+                    out.len() - 1
+                });
+                if connection == Connection::Fast {
+                    out[k].connection = connection;
+                }
+                // A source removed earlier (collateral, or by an earlier wave) needs no removal
+                // now, but its space still goes to the new site.
+                if self.present[src as usize] {
+                    out[k].sources.push(src);
                 }
             }
             if !any {
@@ -157,14 +226,15 @@ impl Planner<'_> {
                 self.finding(Some(m.to), Some(wave.number), kind);
             }
         }
-        (out, moving)
+        out
     }
 
-    fn blocked(&mut self, wave: u32, cand: &Candidate, block: &Block) {
+    /// The finding for a blocked add.
+    fn blocked(&self, cand: &Candidate, block: &Block) -> FindingKind {
         let o = &self.universe.entries[block.entry() as usize];
         let boundary = self.universe.entries[cand.entry as usize].bref.clone();
         let (other, to_site) = (o.bref.clone(), cand.to);
-        let kind = match block {
+        match block {
             Block::CannotDecide(_, other_site) => FindingKind::CannotDecideOverlap {
                 boundary,
                 to_site,
@@ -183,8 +253,7 @@ impl Planner<'_> {
                 other_site: *other_site,
                 other,
             },
-        };
-        self.finding(Some(to_site), Some(wave), kind);
+        }
     }
 
     /// Warnings for roaming entries removed only because they overlap something moving.
@@ -193,13 +262,13 @@ impl Planner<'_> {
         wave: u32,
         accepted: &[&Candidate],
         removals: &HashSet<u32>,
-        moving: &HashMap<u32, SiteCode>,
+        moving: &HashSet<u32>,
     ) {
         let mut reported: HashSet<u32> = HashSet::new();
         for cand in accepted {
             let mut hits = Vec::new();
             self.universe.overlapping(cand.entry, |other, _| {
-                if removals.contains(&other) && !moving.contains_key(&other) {
+                if removals.contains(&other) && !moving.contains(&other) {
                     hits.push(other);
                 }
             });

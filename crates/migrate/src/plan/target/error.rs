@@ -158,7 +158,7 @@ pub enum TargetError {
         span: TextSpan,
     },
     /// A wave without moves, or a move naming neither sites nor boundaries.
-    #[error("wave {wave} has a move without sites or boundaries")]
+    #[error("wave {wave} moves no sites and no boundaries")]
     WaveWithoutSites {
         /// The wave number.
         wave: u32,

@@ -38,6 +38,9 @@ pub(super) fn resolve(raw: RawTarget, inv: &Inventory) -> Result<Target, Vec<Tar
     let (carry, import_site, query_report_sites) = cx.objects(&raw.objects, &sites);
     let decommission = cx.decommission(&raw.cleanup);
     if !cx.errors.is_empty() {
+        // In the order of the text; errors without a place last (stable).
+        cx.errors
+            .sort_by_key(|e| e.span().map_or((1, 0), |s| (0, s.start)));
         return Err(cx.errors);
     }
     let Some(import_site) = import_site else {
