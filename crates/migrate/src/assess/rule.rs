@@ -1,8 +1,9 @@
 //! The rule catalogue: every rule's stable code, severity, name and the document it comes from.
 //!
 //! Codes never change meaning once published: a new condition gets a new code. They are grouped
-//! by tens — A00x source version, A01x site server, A02x SQL Server and security mode, A03x
-//! feature packs and replication, A04x clients, A05x hierarchy and order, A06x custom objects.
+//! by tens — A00x source version, A01x site server, A02x SQL Server, security mode and Active
+//! Directory, A03x feature packs and replication, A04x clients, A05x hierarchy and order, A06x
+//! custom objects and files the upgrade removes or overwrites.
 //!
 //! Severities follow the prerequisite checker's two levels (seed 002, "Running the Prerequisite
 //! Checker"): an error is "likely to cause Setup to fail" and must be corrected first; a warning
