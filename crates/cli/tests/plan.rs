@@ -75,7 +75,8 @@ fn dry_run_prints_plan_diff_and_verdict() {
     assert!(out.contains("-HOU: site boundary IP Subnet 10.1.0.0\n"));
     assert!(out.contains("+C01: boundary IP Subnet 10.1.0.0 (fast)\n"));
     assert!(out.ends_with("passed: 120 step(s) simulated, every invariant holds\n"));
-    settings().bind(|| insta::assert_snapshot!("plan_cli_sample_text", transcript(code, &out, &err)));
+    settings()
+        .bind(|| insta::assert_snapshot!("plan_cli_sample_text", transcript(code, &out, &err)));
 }
 
 #[test]
@@ -99,8 +100,10 @@ fn json_follows_the_schema() {
             assert!(d.as_u64().unwrap() < i as u64 + 1);
         }
     }
-    let actions: std::collections::BTreeSet<&str> =
-        steps.iter().map(|s| s["action"].as_str().unwrap()).collect();
+    let actions: std::collections::BTreeSet<&str> = steps
+        .iter()
+        .map(|s| s["action"].as_str().unwrap())
+        .collect();
     for a in [
         "create_site",
         "remove_boundary",
@@ -114,16 +117,29 @@ fn json_follows_the_schema() {
     ] {
         assert!(actions.contains(a), "{a}");
     }
-    let wait = steps.iter().find(|s| s["action"] == "wait_replication").unwrap();
+    let wait = steps
+        .iter()
+        .find(|s| s["action"] == "wait_replication")
+        .unwrap();
     assert_eq!(wait["minutes"], 90);
     assert_eq!(wait["wave"], 1);
-    let reassign = steps.iter().find(|s| s["action"] == "reassign_clients").unwrap();
+    let reassign = steps
+        .iter()
+        .find(|s| s["action"] == "reassign_clients")
+        .unwrap();
     assert_eq!(reassign["from_site"], "HOU");
     assert_eq!(reassign["to_site"], "C01");
     assert_eq!(reassign["clients"], 139);
-    let add = steps.iter().find(|s| s["action"] == "add_boundary").unwrap();
+    let add = steps
+        .iter()
+        .find(|s| s["action"] == "add_boundary")
+        .unwrap();
     assert_eq!(add["boundary"]["connection"], "fast");
-    assert!(doc["findings"].as_array().unwrap().iter().all(|f| f["code"].is_string()));
+    assert!(doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["code"].is_string()));
     assert_eq!(doc["verification"]["passed"], true);
     settings().bind(|| insta::assert_snapshot!("plan_cli_sample_json", out));
 }
@@ -141,7 +157,8 @@ fn out_writes_artifacts_and_keeps_what_is_there() {
     let mof = std::fs::read(out_dir.join("objects").join("C01-collections.mof")).unwrap();
     assert_eq!(&mof[..2], &[0xFF, 0xFE]);
     let cmd = std::fs::read_to_string(out_dir.join("waves/wave-02/reassign-C02.cmd")).unwrap();
-    assert!(cmd.contains("\"\\\\CMDAL01\\SMS_C02\\Client\\CCMSETUP.EXE\" /noservice SMSSITECODE=C02\r\n"));
+    assert!(cmd
+        .contains("\"\\\\CMDAL01\\SMS_C02\\Client\\CCMSETUP.EXE\" /noservice SMSSITECODE=C02\r\n"));
 
     // A second run does not overwrite without --force.
     let (code, _, err) = run("sample.toml", &["--out", &out_arg], Some(&out_dir));
@@ -149,7 +166,11 @@ fn out_writes_artifacts_and_keeps_what_is_there() {
     assert!(err.contains("already exist"), "{err}");
 
     // With --force it does, keeping a backup of each file.
-    let (code, out, err) = run("sample.toml", &["--out", &out_arg, "--force"], Some(&out_dir));
+    let (code, out, err) = run(
+        "sample.toml",
+        &["--out", &out_arg, "--force"],
+        Some(&out_dir),
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out_dir.join("plan.md.bak").exists());
     let listed = out.split("## Artifacts\n").nth(1).unwrap();
@@ -161,9 +182,16 @@ fn an_unsafe_plan_exits_1_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("plan");
     let out_arg = out_dir.display().to_string();
-    let (code, out, err) = run("cannot-decide.toml", &["--out", &out_arg, "-q"], Some(&out_dir));
+    let (code, out, err) = run(
+        "cannot-decide.toml",
+        &["--out", &out_arg, "-q"],
+        Some(&out_dir),
+    );
     assert_eq!(code, 1);
-    assert!(!out_dir.exists(), "no artifacts for a plan with error findings");
+    assert!(
+        !out_dir.exists(),
+        "no artifacts for a plan with error findings"
+    );
     settings().bind(|| {
         insta::assert_snapshot!("plan_cli_cannot_decide_quiet", transcript(code, &out, &err));
     });
@@ -171,12 +199,21 @@ fn an_unsafe_plan_exits_1_and_writes_nothing() {
 
 #[test]
 fn an_invalid_target_exits_2_with_located_errors() {
-    let (code, out, err) = run("invalid/boundaries-and-masks.toml", &["--color", "never"], None);
+    let (code, out, err) = run(
+        "invalid/boundaries-and-masks.toml",
+        &["--color", "never"],
+        None,
+    );
     assert_eq!(code, 2);
     assert_eq!(out, "");
-    settings().bind(|| insta::assert_snapshot!("plan_cli_invalid_target", transcript(code, &out, &err)));
+    settings()
+        .bind(|| insta::assert_snapshot!("plan_cli_invalid_target", transcript(code, &out, &err)));
 
-    let (code, out, _) = run("invalid/configmgr-under-sms.toml", &["--format", "json"], None);
+    let (code, out, _) = run(
+        "invalid/configmgr-under-sms.toml",
+        &["--format", "json"],
+        None,
+    );
     assert_eq!(code, 2);
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["schema"], "smsmig.plan/1");

@@ -2,7 +2,8 @@
 //! target of 200 new sites in 10 waves — and the same at 1/10 size, to see how time grows.
 //!
 //! Run with `cargo bench -p smsmig-migrate --bench plan` (add `-- --full-only` or
-//! `-- --tenth-only` for one size). Prints, per size: generation, target parsing, planning and
+//! `-- --tenth-only` for one size; by default 1/10, 1/2 and full size; `-- --no-masks` for a
+//! target without `[subnet_masks]`). Prints, per size: generation, target parsing, planning and
 //! verification times, step and finding counts, and the process's peak resident memory
 //! (`VmHWM` from `/proc/self/status`, reset between sizes through `/proc/self/clear_refs`
 //! where the kernel allows it).
@@ -18,12 +19,19 @@ use smsmig_migrate::plan::{plan, verify, Target};
 /// A target over `inv`: `new_sites` ConfigMgr sites (a central site, primaries under it, every
 /// fifth of those with a secondary below), old site `i` going to new site `i % new_sites` in
 /// wave `i % waves + 1`, whole sites, default client selection, /24 subnets.
-fn target_text(inv: &Inventory, new_sites: usize, waves: usize) -> String {
-    let mut t = String::from("replication_wait_minutes = 60\n[subnet_masks]\ndefault = 24\n");
+fn target_text(inv: &Inventory, new_sites: usize, waves: usize, masks: bool) -> String {
+    let mut t = String::from("replication_wait_minutes = 60\n");
+    if masks {
+        t.push_str("[subnet_masks]\ndefault = 24\n");
+    }
     let code = |i: usize| format!("X{:02}", i % 100).replace('X', ["X", "Y", "Z"][i / 100]);
     let mut kinds = Vec::new();
     for i in 0..new_sites {
-        let _ = write!(t, "[[site]]\ncode = \"{}\"\nname = \"New {i}\"\nserver = \"CM{i:03}\"\n", code(i));
+        let _ = write!(
+            t,
+            "[[site]]\ncode = \"{}\"\nname = \"New {i}\"\nserver = \"CM{i:03}\"\n",
+            code(i)
+        );
         if i == 0 {
             kinds.push(SiteType::Primary);
         } else if i % 5 == 0 && kinds[i - 1] == SiteType::Primary {
@@ -41,7 +49,12 @@ fn target_text(inv: &Inventory, new_sites: usize, waves: usize) -> String {
             by_new[i % new_sites].push(format!("\"{}\"", s.code));
         }
         for (n, sites) in by_new.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
-            let _ = write!(t, "[[wave.move]]\nto = \"{}\"\nsites = [{}]\n", code(n), sites.join(", "));
+            let _ = write!(
+                t,
+                "[[wave.move]]\nto = \"{}\"\nsites = [{}]\n",
+                code(n),
+                sites.join(", ")
+            );
         }
     }
     t
@@ -58,7 +71,10 @@ fn reset_peak() {
 }
 
 fn mb(kb: Option<u64>) -> String {
-    kb.map_or_else(|| "n/a".to_owned(), |k| format!("{:.0} MB", k as f64 / 1024.0))
+    kb.map_or_else(
+        || "n/a".to_owned(),
+        |k| format!("{:.0} MB", k as f64 / 1024.0),
+    )
 }
 
 struct Figures {
@@ -66,7 +82,7 @@ struct Figures {
     verify: Duration,
 }
 
-fn run(label: &str, sites: usize, boundaries: usize, clients: usize) -> Figures {
+fn run(label: &str, sites: usize, boundaries: usize, clients: usize, masks: bool) -> Figures {
     reset_peak();
     let t = Instant::now();
     let inv = generate(&SynthConfig {
@@ -79,7 +95,7 @@ fn run(label: &str, sites: usize, boundaries: usize, clients: usize) -> Figures 
     });
     let generated = t.elapsed();
     let rss_inventory = vm("VmRSS:");
-    let text = target_text(&inv, (sites / 10).max(2), 10);
+    let text = target_text(&inv, (sites / 10).max(2), 10, masks);
     let t = Instant::now();
     let target = Target::parse(&text, &inv).expect("the bench target is valid");
     let parsed = t.elapsed();
@@ -89,7 +105,11 @@ fn run(label: &str, sites: usize, boundaries: usize, clients: usize) -> Figures 
     let t = Instant::now();
     let v = verify(&inv, &p);
     let verified = t.elapsed();
-    assert!(v.passed(), "{:?}", &v.violations[..v.violations.len().min(5)]);
+    assert!(
+        v.passed(),
+        "{:?}",
+        &v.violations[..v.violations.len().min(5)]
+    );
     println!("== {label}: {sites} sites, {boundaries} boundaries, {clients} clients");
     println!("   generate {generated:.2?}, parse target {parsed:.2?}");
     println!(
@@ -117,15 +137,26 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let full_only = args.iter().any(|a| a == "--full-only");
     let tenth_only = args.iter().any(|a| a == "--tenth-only");
-    let tenth = (!full_only).then(|| run("1/10 size", 200, 20_000, 100_000));
-    let full = (!tenth_only).then(|| run("full size", 2_000, 200_000, 1_000_000));
-    if let (Some(a), Some(b)) = (tenth, full) {
-        let ratio = |x: Duration, y: Duration| y.as_secs_f64() / x.as_secs_f64().max(1e-9);
+    // Without masks nearly every subnet move is "cannot decide": the worst case for overlap
+    // queries (a subnet ID like 10.0.0.0 may reach a whole /8).
+    let masks = !args.iter().any(|a| a == "--no-masks");
+    let tenth = (!full_only).then(|| run("1/10 size", 200, 20_000, 100_000, masks));
+    // The half size shows growth once the working set no longer fits in the CPU caches.
+    let half = (!full_only && !tenth_only).then(|| run("1/2 size", 1_000, 100_000, 500_000, masks));
+    let full = (!tenth_only).then(|| run("full size", 2_000, 200_000, 1_000_000, masks));
+    let ratio = |x: Duration, y: Duration| y.as_secs_f64() / x.as_secs_f64().max(1e-9);
+    let growth = |what: &str, a: &Figures, b: &Figures| {
         println!(
-            "== growth for 10x input: plan x{:.1}, verify x{:.1}, plan+verify x{:.1}",
+            "== growth {what}: plan x{:.1}, verify x{:.1}, plan+verify x{:.1}",
             ratio(a.plan, b.plan),
             ratio(a.verify, b.verify),
             ratio(a.plan + a.verify, b.plan + b.verify)
         );
+    };
+    if let (Some(a), Some(b)) = (&tenth, &full) {
+        growth("1/10 -> full (10x input)", a, b);
+    }
+    if let (Some(a), Some(b)) = (&half, &full) {
+        growth("1/2 -> full (2x input)", a, b);
     }
 }

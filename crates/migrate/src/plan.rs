@@ -21,9 +21,12 @@
 //! object MOFs, WSUS WMI filter and `plan.md` for a verified plan.
 //!
 //! Modules: [`target`] (TOML and validation), [`overlap`] (address spaces as integer
-//! intervals), `index` and `universe` (interval index and boundary table, sweep-free lookups in
-//! O(log n + k)), [`model`] (the plan), `planner`, [`verify`](mod@verify), [`state`] (hierarchy
-//! snapshots for the before/after diff), [`artifacts`](mod@artifacts).
+//! intervals), `index` and `universe` (a static interval index and the boundary table: every
+//! overlap query in O(log n + k), no pairwise comparison), [`model`] and `finding` (the plan
+//! and what the planner found), `planner`, [`verify`](mod@verify), [`state`] (hierarchy
+//! snapshots for the before/after diff), [`describe`] (step descriptions for any medium),
+//! [`artifacts`](mod@artifacts) (with [`artifacts::escape`], one escaping function per
+//! language).
 
 pub mod artifacts;
 pub mod describe;

@@ -19,8 +19,8 @@ use serde_json::{json, Value};
 use smsmig_migrate::inventory::{load_dir, Inventory, Severity};
 use smsmig_migrate::plan::describe::{describe, plain};
 use smsmig_migrate::plan::{
-    artifacts, plan, verify, Action, Artifact, BoundaryRef, Phase, Plan, Step, Target,
-    TargetError, Verification,
+    artifacts, plan, verify, Action, Artifact, BoundaryRef, Phase, Plan, Step, Target, TargetError,
+    Verification,
 };
 
 use crate::args::PlanArgs;
@@ -78,7 +78,11 @@ pub(crate) fn run(args: PlanArgs, out: &mut Output) -> anyhow::Result<Exit> {
 fn write_all(dir: &Path, files: &[Artifact], force: bool) -> anyhow::Result<Option<Vec<PathBuf>>> {
     let paths: Vec<PathBuf> = files
         .iter()
-        .map(|a| a.path.split('/').fold(dir.to_path_buf(), |p, part| p.join(part)))
+        .map(|a| {
+            a.path
+                .split('/')
+                .fold(dir.to_path_buf(), |p, part| p.join(part))
+        })
         .collect();
     let existing: Vec<&PathBuf> = paths.iter().filter(|p| p.exists()).collect();
     if !force && !existing.is_empty() {
@@ -304,7 +308,8 @@ fn step_doc(step: &Step) -> Value {
             map.insert("to_site".into(), json!(to_site));
             map.insert("clients".into(), json!(clients.len()));
         }
-        Action::ExportObjects { kind, objects, .. } | Action::ImportObjects { kind, objects, .. } => {
+        Action::ExportObjects { kind, objects, .. }
+        | Action::ImportObjects { kind, objects, .. } => {
             map.insert("object_kind".into(), json!(kind));
             map.insert("objects".into(), json!(objects));
         }

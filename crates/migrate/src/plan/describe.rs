@@ -87,7 +87,10 @@ pub fn describe(inv: &Inventory, plan: &Plan, step: &Step) -> Vec<Piece> {
             kind,
             objects,
         } => {
-            out.push(t(format!("export {} from SMS site ", kind.count(objects.len()))));
+            out.push(t(format!(
+                "export {} from SMS site ",
+                kind.count(objects.len())
+            )));
             out.push(c(site));
             object_list(&mut out, objects);
         }
@@ -135,7 +138,10 @@ pub fn describe(inv: &Inventory, plan: &Plan, step: &Step) -> Vec<Piece> {
             clients,
         } => {
             let n = clients.len();
-            out.push(t(format!("reassign {n} client{} from ", if n == 1 { "" } else { "s" })));
+            out.push(t(format!(
+                "reassign {n} client{} from ",
+                if n == 1 { "" } else { "s" }
+            )));
             match from_site {
                 Some(f) => out.push(c(f)),
                 None => out.push(t("no site")),

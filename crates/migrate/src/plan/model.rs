@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::overlap::SubnetMasks;
 use crate::inventory::{BoundaryKind, BoundaryValue, RoamingKind, SiteCode, SiteType};
 
+pub use super::finding::FindingKind;
 pub use crate::inventory::Severity;
 
 /// A ConfigMgr 2007 site the target asks for.
@@ -69,7 +70,12 @@ impl fmt::Display for BoundaryRef {
             Some(RoamingKind::Local) => " (local roaming)",
             Some(RoamingKind::Remote) => " (remote roaming)",
         };
-        write!(f, "{} {}{roaming}", self.kind.as_str(), self.value.escape_debug())
+        write!(
+            f,
+            "{} {}{roaming}",
+            self.kind.as_str(),
+            self.value.escape_debug()
+        )
     }
 }
 
@@ -416,8 +422,6 @@ impl Finding {
         self.kind.code()
     }
 }
-
-pub use super::finding::FindingKind;
 
 /// Built-in objects carry the `SMS` prefix; ConfigMgr has its own and keeps their IDs.
 pub(crate) fn is_builtin(id: &str) -> bool {

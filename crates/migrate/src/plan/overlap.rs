@@ -56,8 +56,7 @@ impl SubnetMasks {
         if let Some(p) = self.by_subnet.get(&subnet_id) {
             return Some(*p);
         }
-        self.default
-            .filter(|p| subnet_id & host_bits(*p) == 0)
+        self.default.filter(|p| subnet_id & host_bits(*p) == 0)
     }
 
     /// True when nothing is declared.
@@ -103,11 +102,18 @@ impl Space {
                 let id = *subnet_id;
                 if let Some(prefix) = masks.prefix_of(id) {
                     let iv = (id, id | host_bits(prefix));
-                    return Self::V4 { core: iv, reach: iv };
+                    return Self::V4 {
+                        core: iv,
+                        reach: iv,
+                    };
                 }
                 // The shortest mask the ID allows leaves every trailing zero bit to hosts.
                 let tz = id.trailing_zeros();
-                let reach_end = if tz >= 32 { u32::MAX } else { id | ((1u32 << tz) - 1) };
+                let reach_end = if tz >= 32 {
+                    u32::MAX
+                } else {
+                    id | ((1u32 << tz) - 1)
+                };
                 Self::V4 {
                     core: (id, id),
                     reach: (id, reach_end),
@@ -127,7 +133,16 @@ impl Space {
     /// Whether `self` and `other` overlap.
     pub fn overlap(&self, other: &Self) -> Overlap {
         match (self, other) {
-            (Self::V4 { core: c1, reach: r1 }, Self::V4 { core: c2, reach: r2 }) => {
+            (
+                Self::V4 {
+                    core: c1,
+                    reach: r1,
+                },
+                Self::V4 {
+                    core: c2,
+                    reach: r2,
+                },
+            ) => {
                 if !meets(*r1, *r2) {
                     Overlap::No
                 } else if meets(*c1, *c2) {
@@ -205,24 +220,37 @@ mod tests {
         let r = |a, b| ov((IpRange, a), (IpRange, b), &m);
         assert_eq!(r("10.0.0.1-10.0.0.9", "10.0.0.9-10.0.0.20"), Overlap::Yes);
         assert_eq!(r("10.0.0.1-10.0.0.9", "10.0.0.10-10.0.0.20"), Overlap::No);
-        assert_eq!(r("0.0.0.0-255.255.255.255", "1.2.3.4-1.2.3.4"), Overlap::Yes);
+        assert_eq!(
+            r("0.0.0.0-255.255.255.255", "1.2.3.4-1.2.3.4"),
+            Overlap::Yes
+        );
     }
 
     #[test]
     fn subnet_ids_without_masks_cannot_always_be_decided() {
         let m = SubnetMasks::default();
         // Same ID: every mask contains the ID itself.
-        assert_eq!(ov((IpSubnet, "10.1.0.0"), (IpSubnet, "10.1.0.0"), &m), Overlap::Yes);
+        assert_eq!(
+            ov((IpSubnet, "10.1.0.0"), (IpSubnet, "10.1.0.0"), &m),
+            Overlap::Yes
+        );
         // 10.1.0.0/16 would contain 10.1.1.0; /24 would not.
         assert_eq!(
             ov((IpSubnet, "10.1.0.0"), (IpSubnet, "10.1.1.0"), &m),
             Overlap::CannotDecide
         );
         // 10.1.1.0 can reach at most 10.1.1.255: never 10.1.2.0.
-        assert_eq!(ov((IpSubnet, "10.1.1.0"), (IpSubnet, "10.1.2.0"), &m), Overlap::No);
+        assert_eq!(
+            ov((IpSubnet, "10.1.1.0"), (IpSubnet, "10.1.2.0"), &m),
+            Overlap::No
+        );
         // The ID inside a range: every mask overlaps it.
         assert_eq!(
-            ov((IpSubnet, "10.21.4.0"), (IpRange, "10.21.0.1-10.21.255.254"), &m),
+            ov(
+                (IpSubnet, "10.21.4.0"),
+                (IpRange, "10.21.0.1-10.21.255.254"),
+                &m
+            ),
             Overlap::Yes
         );
         // A range just above the ID, within its largest possible subnet.
@@ -245,7 +273,10 @@ mod tests {
     fn declared_masks_decide() {
         let mut m = SubnetMasks::default();
         m.by_subnet.insert(0x0A01_0000, 16);
-        assert_eq!(ov((IpSubnet, "10.1.0.0"), (IpSubnet, "10.1.1.0"), &m), Overlap::Yes);
+        assert_eq!(
+            ov((IpSubnet, "10.1.0.0"), (IpSubnet, "10.1.1.0"), &m),
+            Overlap::Yes
+        );
         assert_eq!(
             ov((IpSubnet, "10.1.0.0"), (IpRange, "10.1.0.1-10.1.0.20"), &m),
             Overlap::Yes
@@ -254,11 +285,18 @@ mod tests {
             default: Some(24),
             ..SubnetMasks::default()
         };
-        assert_eq!(ov((IpSubnet, "10.1.0.0"), (IpSubnet, "10.1.1.0"), &m), Overlap::No);
+        assert_eq!(
+            ov((IpSubnet, "10.1.0.0"), (IpSubnet, "10.1.1.0"), &m),
+            Overlap::No
+        );
         // The default does not apply where the ID has host bits under it.
         assert_eq!(m.prefix_of(0x0A01_0080), None);
         assert_eq!(
-            ov((IpSubnet, "10.1.0.128"), (IpRange, "10.1.0.129-10.1.0.130"), &m),
+            ov(
+                (IpSubnet, "10.1.0.128"),
+                (IpRange, "10.1.0.129-10.1.0.130"),
+                &m
+            ),
             Overlap::CannotDecide
         );
     }
@@ -266,11 +304,21 @@ mod tests {
     #[test]
     fn ad_sites_ignore_case_and_other_dimensions() {
         let m = SubnetMasks::default();
-        assert_eq!(ov((AdSite, "Houston-HQ"), (AdSite, "HOUSTON-hq"), &m), Overlap::Yes);
-        assert_eq!(ov((AdSite, "Houston"), (AdSite, "Dallas"), &m), Overlap::No);
-        assert_eq!(ov((AdSite, "Houston"), (IpSubnet, "10.0.0.0"), &m), Overlap::No);
         assert_eq!(
-            ov((Ipv6Prefix, "2001:db8::/32"), (IpRange, "0.0.0.0-255.255.255.255"), &m),
+            ov((AdSite, "Houston-HQ"), (AdSite, "HOUSTON-hq"), &m),
+            Overlap::Yes
+        );
+        assert_eq!(ov((AdSite, "Houston"), (AdSite, "Dallas"), &m), Overlap::No);
+        assert_eq!(
+            ov((AdSite, "Houston"), (IpSubnet, "10.0.0.0"), &m),
+            Overlap::No
+        );
+        assert_eq!(
+            ov(
+                (Ipv6Prefix, "2001:db8::/32"),
+                (IpRange, "0.0.0.0-255.255.255.255"),
+                &m
+            ),
             Overlap::No
         );
     }
@@ -279,11 +327,19 @@ mod tests {
     fn ipv6_prefixes_nest() {
         let m = SubnetMasks::default();
         assert_eq!(
-            ov((Ipv6Prefix, "2001:db8::/32"), (Ipv6Prefix, "2001:0db8:0040"), &m),
+            ov(
+                (Ipv6Prefix, "2001:db8::/32"),
+                (Ipv6Prefix, "2001:0db8:0040"),
+                &m
+            ),
             Overlap::Yes
         );
         assert_eq!(
-            ov((Ipv6Prefix, "2001:0db8:0001:0001"), (Ipv6Prefix, "2001:0db8:0040"), &m),
+            ov(
+                (Ipv6Prefix, "2001:0db8:0001:0001"),
+                (Ipv6Prefix, "2001:0db8:0040"),
+                &m
+            ),
             Overlap::No
         );
     }

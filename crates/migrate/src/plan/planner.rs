@@ -53,9 +53,10 @@ impl Locations {
         let mut client_ent = Vec::new();
         client_off.push(0);
         let mut scratch = Vec::new();
+        let mut buf = String::new();
         for c in &inv.clients {
             scratch.clear();
-            u.locate(c, |e| scratch.push(e));
+            u.locate(c, &mut buf, |e| scratch.push(e));
             scratch.sort_unstable();
             scratch.dedup();
             client_ent.extend_from_slice(&scratch);
@@ -148,7 +149,9 @@ impl<'a> Planner<'a> {
             .iter()
             .map(|b| {
                 let key = Universe::key_of(b.site_code, &BoundaryRef::of(b), false);
-                universe.find(&key).expect("every inventory boundary is in the table")
+                universe
+                    .find(&key)
+                    .expect("every inventory boundary is in the table")
             })
             .collect();
         let present = universe.entries.iter().map(|e| !e.configmgr).collect();
@@ -241,7 +244,10 @@ impl<'a> Planner<'a> {
         }
         found.sort_unstable();
         for (a, b) in found {
-            let (ea, eb) = (&self.universe.entries[a as usize], &self.universe.entries[b as usize]);
+            let (ea, eb) = (
+                &self.universe.entries[a as usize],
+                &self.universe.entries[b as usize],
+            );
             let kind = FindingKind::InitialOverlap {
                 boundary: ea.bref.clone(),
                 other_site: eb.site,
@@ -259,7 +265,12 @@ impl<'a> Planner<'a> {
                 .and_then(|p| self.created.get(&p).copied())
                 .into_iter()
                 .collect();
-            let seq = self.push(Phase::Build, None, Action::CreateSite { site: site.code }, deps);
+            let seq = self.push(
+                Phase::Build,
+                None,
+                Action::CreateSite { site: site.code },
+                deps,
+            );
             self.created.insert(site.code, seq);
         }
     }
@@ -293,7 +304,12 @@ impl<'a> Planner<'a> {
                 inv.children(code)
                     .filter_map(|c| decommissioned.get(&c.code).copied()),
             );
-            let seq = self.push(Phase::Cleanup, None, Action::DecommissionSite { site: code }, deps);
+            let seq = self.push(
+                Phase::Cleanup,
+                None,
+                Action::DecommissionSite { site: code },
+                deps,
+            );
             decommissioned.insert(code, seq);
             let (start, end) = site_range(inv, code);
             for i in start..end {
@@ -332,7 +348,7 @@ impl<'a> Planner<'a> {
         // Most severe first; otherwise in the order found (stable sort).
         self.plan
             .findings
-            .sort_by(|a, b| b.severity.cmp(&a.severity));
+            .sort_by_key(|f| std::cmp::Reverse(f.severity));
         self.plan
     }
 }

@@ -65,8 +65,16 @@ impl HierarchyState {
     pub(crate) fn sort(&mut self) {
         for site in self.sites.values_mut() {
             site.boundaries.sort_by(|a, b| {
-                let ka = (a.boundary.kind, ValueKey::of(&a.boundary.parsed), a.boundary.roaming);
-                let kb = (b.boundary.kind, ValueKey::of(&b.boundary.parsed), b.boundary.roaming);
+                let ka = (
+                    a.boundary.kind,
+                    ValueKey::of(&a.boundary.parsed),
+                    a.boundary.roaming,
+                );
+                let kb = (
+                    b.boundary.kind,
+                    ValueKey::of(&b.boundary.parsed),
+                    b.boundary.roaming,
+                );
                 ka.cmp(&kb)
             });
         }
@@ -81,12 +89,18 @@ impl HierarchyState {
             if site.status == SiteStatus::NotBuilt {
                 continue;
             }
-            let product = if site.configmgr { "ConfigMgr 2007" } else { "SMS 2003" };
+            let product = if site.configmgr {
+                "ConfigMgr 2007"
+            } else {
+                "SMS 2003"
+            };
             let kind = match site.site_type {
                 SiteType::Primary => "primary",
                 SiteType::Secondary => "secondary",
             };
-            let parent = site.parent.map_or_else(|| "-".to_owned(), |p| p.to_string());
+            let parent = site
+                .parent
+                .map_or_else(|| "-".to_owned(), |p| p.to_string());
             let status = match site.status {
                 SiteStatus::Decommissioned => "decommissioned",
                 _ => "active",

@@ -25,7 +25,12 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    pub(crate) fn new(site: SiteCode, bref: BoundaryRef, configmgr: bool, masks: &SubnetMasks) -> Self {
+    pub(crate) fn new(
+        site: SiteCode,
+        bref: BoundaryRef,
+        configmgr: bool,
+        masks: &SubnetMasks,
+    ) -> Self {
         Self {
             site,
             key: ValueKey::of(&bref.parsed),
@@ -53,6 +58,9 @@ pub(crate) type EntryKey = (SiteCode, ValueKey, Option<RoamingKind>);
 #[derive(Debug)]
 pub(crate) struct Universe {
     pub(crate) entries: Vec<Entry>,
+    /// Site and "is ConfigMgr" of each entry, apart from the large entries, for the hot loops
+    /// over clients (one small array instead of a record per lookup).
+    owners: Vec<(SiteCode, bool)>,
     by_key: HashMap<EntryKey, u32>,
     /// IPv4 entries by reach.
     v4: IntervalIndex<u32>,
@@ -88,13 +96,17 @@ impl Universe {
                 Space::Ad(name) => ad.entry(name.clone()).or_default().push(id),
             }
             match e.bref.parsed {
-                BoundaryValue::IpSubnet { subnet_id } => subnets.entry(subnet_id).or_default().push(id),
+                BoundaryValue::IpSubnet { subnet_id } => {
+                    subnets.entry(subnet_id).or_default().push(id)
+                }
                 BoundaryValue::IpRange { start, end } => ranges.push((start, end, id)),
                 _ => {}
             }
         }
+        let owners = entries.iter().map(|e| (e.site, e.configmgr)).collect();
         Self {
             entries,
+            owners,
             by_key,
             v4: IntervalIndex::new(v4),
             v6: IntervalIndex::new(v6),
@@ -102,6 +114,11 @@ impl Universe {
             subnets,
             ranges: IntervalIndex::new(ranges),
         }
+    }
+
+    /// Site of entry `e`, and whether it belongs to a ConfigMgr site.
+    pub(crate) fn owner(&self, e: u32) -> (SiteCode, bool) {
+        self.owners[e as usize]
     }
 
     /// The entry with this identity.
@@ -139,8 +156,8 @@ impl Universe {
     }
 
     /// Every entry a client lies in, by its subnet IDs, addresses and AD site (an entry may be
-    /// reported more than once).
-    pub(crate) fn locate(&self, client: &Client, mut found: impl FnMut(u32)) {
+    /// reported more than once). `buf` is scratch space for the lower-cased AD site name.
+    pub(crate) fn locate(&self, client: &Client, buf: &mut String, mut found: impl FnMut(u32)) {
         for s in &client.ip_subnets {
             for id in self.subnets.get(&u32::from(*s)).into_iter().flatten() {
                 found(*id);
@@ -159,8 +176,13 @@ impl Universe {
             }
         }
         if let Some(site) = &client.ad_site {
-            let lower = site.to_lowercase();
-            for id in self.ad.get(&lower).into_iter().flatten() {
+            buf.clear();
+            if site.is_ascii() {
+                buf.extend(site.chars().map(|c| c.to_ascii_lowercase()));
+            } else {
+                buf.push_str(&site.to_lowercase());
+            }
+            for id in self.ad.get(buf.as_str()).into_iter().flatten() {
                 found(*id);
             }
         }

@@ -83,6 +83,9 @@ struct Sim<'a> {
     client_off: Vec<u32>,
     client_ent: Vec<u32>,
     assigned: Vec<Option<SiteCode>>,
+    /// Resource ID → index into `inv.clients` (one probe instead of a bisection over a large
+    /// array of large records).
+    client_index: HashMap<u32, u32>,
     exported: HashSet<ObjectRef>,
     imported: HashSet<(SiteCode, ObjectRef)>,
     violations: Vec<Violation>,
@@ -106,9 +109,10 @@ impl<'a> Sim<'a> {
         let mut client_off = Vec::with_capacity(inv.clients.len() + 1);
         let mut client_ent = Vec::new();
         client_off.push(0);
+        let mut buf = String::new();
         for c in &inv.clients {
             let start = client_ent.len();
-            universe.locate(c, |e| client_ent.push(e));
+            universe.locate(c, &mut buf, |e| client_ent.push(e));
             client_ent[start..].sort_unstable();
             let mut kept = start;
             for i in start..client_ent.len() {
@@ -149,6 +153,12 @@ impl<'a> Sim<'a> {
             client_off,
             client_ent,
             assigned: inv.clients.iter().map(|c| c.assigned_site).collect(),
+            client_index: inv
+                .clients
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.resource_id, i as u32))
+                .collect(),
             exported: HashSet::new(),
             imported: HashSet::new(),
             violations: Vec::new(),
@@ -310,7 +320,8 @@ impl<'a> Sim<'a> {
             return;
         }
         let mut found = Vec::new();
-        self.universe.overlapping(entry, |other, verdict| found.push((other, verdict)));
+        self.universe
+            .overlapping(entry, |other, verdict| found.push((other, verdict)));
         found.sort_unstable();
         for (other, verdict) in found {
             let o = &self.universe.entries[other as usize];
@@ -352,7 +363,7 @@ impl<'a> Sim<'a> {
             return;
         }
         for id in clients {
-            let Ok(c) = self.inv.clients.binary_search_by_key(id, |c| c.resource_id) else {
+            let Some(c) = self.client_index.get(id).map(|c| *c as usize) else {
                 self.violation(ViolationKind::UnknownClient { client: *id });
                 continue;
             };
@@ -364,12 +375,11 @@ impl<'a> Sim<'a> {
                 };
                 self.violation(kind);
             }
-            let entries = &self.client_ent[self.client_off[c] as usize..self.client_off[c + 1] as usize];
+            let entries =
+                &self.client_ent[self.client_off[c] as usize..self.client_off[c + 1] as usize];
             let covered = entries.iter().any(|e| {
-                let entry = &self.universe.entries[*e as usize];
-                entry.configmgr
-                    && self.present[*e as usize]
-                    && self.primary_of.get(&entry.site) == Some(&to)
+                let (site, configmgr) = self.universe.owner(*e);
+                configmgr && self.present[*e as usize] && self.primary_of.get(&site) == Some(&to)
             });
             if !covered {
                 self.violation(ViolationKind::ClientNotCovered {

@@ -52,7 +52,11 @@ fn hostile_inventory() -> Inventory {
             }
         }
     }
-    let pkg = inv.packages.iter_mut().find(|p| p.id == "HOU00001").unwrap();
+    let pkg = inv
+        .packages
+        .iter_mut()
+        .find(|p| p.id == "HOU00001")
+        .unwrap();
     pkg.name = PACKAGE.to_owned();
     pkg.source_path = Some(SOURCE.to_owned());
     let prog = inv
@@ -154,7 +158,11 @@ fn vbs_assignment(text: &str, var: &str) -> String {
 fn mof_instances(a: &Artifact) -> Vec<Instance> {
     let parsed = smsmig_mof::parse(&a.text);
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
-    parsed.document.instances().map(|(_, i)| i.clone()).collect()
+    parsed
+        .document
+        .instances()
+        .map(|(_, i)| i.clone())
+        .collect()
 }
 
 fn string(i: &Instance, name: &str) -> String {
@@ -190,22 +198,39 @@ fn hostile_names_survive_every_language() {
 
     // cmd.exe: each line of a name is echoed literally (non-ASCII as `?`).
     let cmd1 = &artifact(&files, "waves/wave-01/reassign-Q01.cmd").text;
-    let echoed: Vec<String> = cmd1.lines().filter(|l| l.starts_with("echo(")).map(eval_echo).collect();
-    assert_eq!(echoed[..2], WAVE1.split('\n').map(str::to_owned).collect::<Vec<_>>()[..]);
+    let echoed: Vec<String> = cmd1
+        .lines()
+        .filter(|l| l.starts_with("echo("))
+        .map(eval_echo)
+        .collect();
+    assert_eq!(
+        echoed[..2],
+        WAVE1.split('\n').map(str::to_owned).collect::<Vec<_>>()[..]
+    );
     assert_eq!(echoed[2], "New site: Q01 Central \"HQ\" & Co 100% <main>");
     assert_eq!(echoed[3], "second line");
     let cmd2 = &artifact(&files, "waves/wave-02/reassign-Q02.cmd").text;
-    let echoed: Vec<String> = cmd2.lines().filter(|l| l.starts_with("echo(")).map(eval_echo).collect();
+    let echoed: Vec<String> = cmd2
+        .lines()
+        .filter(|l| l.starts_with("echo("))
+        .map(eval_echo)
+        .collect();
     assert_eq!(echoed[0], WAVE2);
     assert_eq!(echoed[1], "New site: Q02 R&D ^|<>% \"quoted\"");
     assert_eq!(echoed[2], "Tab here 'single' Qu?bec ?");
 
     // MOF: the decoded strings equal the inventory's.
     let cols = mof_instances(artifact(&files, "objects/Q01-collections.mof"));
-    let hou10 = cols.iter().find(|i| string(i, "CollectionID") == "HOU00010").unwrap();
+    let hou10 = cols
+        .iter()
+        .find(|i| string(i, "CollectionID") == "HOU00010")
+        .unwrap();
     assert_eq!(string(hou10, "Name"), COLLECTION);
     assert_eq!(string(hou10, "Comment"), "ends */ with \\ backslash");
-    let hou12 = cols.iter().find(|i| string(i, "CollectionID") == "HOU00012").unwrap();
+    let hou12 = cols
+        .iter()
+        .find(|i| string(i, "CollectionID") == "HOU00012")
+        .unwrap();
     let Some(ValueKind::Array(rules)) = hou12.get("CollectionRules").map(|v| &v.kind) else {
         panic!("rules")
     };
@@ -214,7 +239,10 @@ fn hostile_names_survive_every_language() {
     };
     assert!(string(rule, "QueryExpression").contains("(\"HOU\\\"WS&001\", "));
     let pkgs = mof_instances(artifact(&files, "objects/Q01-packages.mof"));
-    let office = pkgs.iter().find(|i| string(i, "PackageID") == "HOU00001").unwrap();
+    let office = pkgs
+        .iter()
+        .find(|i| string(i, "PackageID") == "HOU00001")
+        .unwrap();
     assert_eq!(string(office, "Name"), PACKAGE);
     assert_eq!(string(office, "PkgSourcePath"), SOURCE);
     let progs = mof_instances(artifact(&files, "objects/Q01-programs.mof"));

@@ -1,15 +1,59 @@
-//! Property: for random synthetic hierarchies and random (valid) targets, every plan the
-//! planner emits passes the verifier, planning is deterministic, and a plan without error
-//! findings yields artifacts whose MOFs pass `mof check`.
+//! Property: for random synthetic hierarchies (made messy with overlapping boundaries) and
+//! random valid targets, every plan the planner emits passes the verifier, planning is
+//! deterministic, and a plan without error findings yields artifacts whose MOFs pass
+//! `mof check`.
 
 use std::fmt::Write as _;
 
 use proptest::prelude::*;
 use smsmig_migrate::inventory::synth::{generate, Rng, SynthConfig};
-use smsmig_migrate::inventory::{Inventory, SiteCode, SiteType};
+use smsmig_migrate::inventory::{
+    Boundary, BoundaryKind, Inventory, RoamingKind, SiteCode, SiteType,
+};
 use smsmig_migrate::plan::{artifacts, plan, verify, Target};
 
 use crate::support::checked_text;
+
+/// Make the synthetic hierarchy messier, the way real ones are: copies of boundaries at other
+/// sites (as site or roaming entries), wide ranges over several sites' subnets, and AD site
+/// boundaries that clients of another site's subnets live in.
+fn overlay(inv: &mut Inventory, seed: u64) {
+    let mut rng = Rng::new(seed);
+    let sites: Vec<SiteCode> = inv.sites.iter().map(|s| s.code).collect();
+    let roaming = |r: u64| [None, Some(RoamingKind::Local), Some(RoamingKind::Remote)][r as usize];
+    let mut extra = Vec::new();
+    for _ in 0..rng.below(6) {
+        if inv.boundaries.is_empty() {
+            break;
+        }
+        let b = rng.pick(&inv.boundaries).clone();
+        let site = *rng.pick(&sites);
+        extra.extend(Boundary::new(site, b.kind, &b.value, roaming(rng.below(3))).ok());
+    }
+    if rng.percent(40) {
+        let start = 0x0A00_0000u32 + ((rng.below(64) as u32) << 8);
+        let end = start + (rng.below(8) as u32 + 1) * 256 - 1;
+        let value = format!(
+            "{}-{}",
+            std::net::Ipv4Addr::from(start),
+            std::net::Ipv4Addr::from(end)
+        );
+        let site = *rng.pick(&sites);
+        extra
+            .extend(Boundary::new(site, BoundaryKind::IpRange, &value, roaming(rng.below(3))).ok());
+    }
+    if rng.percent(40) {
+        let clients_of = *rng.pick(&sites);
+        let site = *rng.pick(&sites);
+        let value = format!("{clients_of}-Site");
+        extra.extend(Boundary::new(site, BoundaryKind::AdSite, &value, None).ok());
+    }
+    inv.boundaries.extend(extra);
+    inv.normalize();
+    inv.boundaries.dedup_by(|a, b| {
+        (a.site_code, a.kind, &a.value, a.roaming) == (b.site_code, b.kind, &b.value, b.roaming)
+    });
+}
 
 /// TOML for a random target over `inv`: 1–4 new sites in a random tree, old sites (or some of
 /// their boundaries) spread over random waves and destinations, random client selections,
@@ -23,9 +67,15 @@ fn random_target(inv: &Inventory, seed: u64) -> String {
         1 => t.push_str("[subnet_masks]\ndefault = 24\n"),
         _ => {
             t.push_str("[subnet_masks]\n");
-            for b in inv.boundaries.iter().filter(|b| b.kind.as_str() == "IP Subnet") {
+            let subnets: std::collections::BTreeSet<&str> = inv
+                .boundaries
+                .iter()
+                .filter(|b| b.kind == BoundaryKind::IpSubnet)
+                .map(|b| b.value.as_str())
+                .collect();
+            for value in subnets {
                 if rng.percent(50) {
-                    let _ = writeln!(t, "\"{}\" = 24", b.value);
+                    let _ = writeln!(t, "\"{value}\" = 24");
                 }
             }
         }
@@ -34,7 +84,10 @@ fn random_target(inv: &Inventory, seed: u64) -> String {
     let codes: Vec<String> = (0..count).map(|i| format!("N0{i}")).collect();
     let mut types = Vec::new();
     for (i, code) in codes.iter().enumerate() {
-        let _ = write!(t, "[[site]]\ncode = \"{code}\"\nname = \"New {i}\"\nserver = \"CMN0{i}\"\n");
+        let _ = write!(
+            t,
+            "[[site]]\ncode = \"{code}\"\nname = \"New {i}\"\nserver = \"CMN0{i}\"\n"
+        );
         let mut kind = SiteType::Primary;
         if i > 0 {
             let parent = rng.below(i as u64) as usize;
@@ -47,7 +100,13 @@ fn random_target(inv: &Inventory, seed: u64) -> String {
         types.push(kind);
     }
     if rng.percent(30) {
-        let kinds = ["collections", "packages", "advertisements", "queries", "reports"];
+        let kinds = [
+            "collections",
+            "packages",
+            "advertisements",
+            "queries",
+            "reports",
+        ];
         let chosen: Vec<String> = kinds
             .iter()
             .filter(|_| rng.percent(60))
@@ -77,7 +136,8 @@ fn random_target(inv: &Inventory, seed: u64) -> String {
             let _ = write!(t, "[[wave.move]]\nto = \"{to}\"\n");
             let own: Vec<_> = inv.boundaries_of(site).iter().collect();
             if !own.is_empty() && rng.percent(25) {
-                let some: Vec<String> = own
+                // A reference names every entry with its value (site and roaming): one each.
+                let some: std::collections::BTreeSet<String> = own
                     .iter()
                     .filter(|_| rng.percent(50))
                     .map(|b| {
@@ -88,6 +148,7 @@ fn random_target(inv: &Inventory, seed: u64) -> String {
                         )
                     })
                     .collect();
+                let some: Vec<String> = some.into_iter().collect();
                 if some.is_empty() {
                     let _ = writeln!(t, "sites = [\"{site}\"]");
                 } else {
@@ -101,7 +162,10 @@ fn random_target(inv: &Inventory, seed: u64) -> String {
                     let _ = writeln!(t, "clients = {{ sites = [\"{site}\"] }}");
                 }
                 1 => {
-                    if let Some(c) = inv.collections.get(rng.below(inv.collections.len() as u64) as usize) {
+                    if let Some(c) = inv
+                        .collections
+                        .get(rng.below(inv.collections.len() as u64) as usize)
+                    {
                         let _ = writeln!(t, "clients = {{ collections = [\"{}\"] }}", c.id);
                     }
                 }
@@ -113,7 +177,7 @@ fn random_target(inv: &Inventory, seed: u64) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn every_plan_verifies(
@@ -123,7 +187,8 @@ proptest! {
         boundaries in 4usize..60,
         clients in 0usize..120,
     ) {
-        let inv = generate(&SynthConfig { seed, sites, boundaries, clients, collections: 6, packages: 4 });
+        let mut inv = generate(&SynthConfig { seed, sites, boundaries, clients, collections: 6, packages: 4 });
+        overlay(&mut inv, seed ^ target_seed);
         let text = random_target(&inv, target_seed);
         let target = match Target::parse(&text, &inv) {
             Ok(t) => t,

@@ -6,8 +6,8 @@ use smsmig_migrate::plan::{
 };
 
 use crate::support::{
-    checked_text, clean_artifacts, planned, render_plan, sample_inventory, settings, slug,
-    target, target_text,
+    checked_text, clean_artifacts, planned, render_plan, sample_inventory, settings, slug, target,
+    target_text,
 };
 
 #[test]
@@ -20,7 +20,11 @@ fn sample_plan_verifies_and_reads_well() {
         insta::assert_snapshot!("plan_sample", render_plan(&inv, &p, &v));
         insta::assert_snapshot!(
             "plan_sample_state",
-            format!("## Before\n{}\n## After\n{}", v.before.render(), v.after.render())
+            format!(
+                "## Before\n{}\n## After\n{}",
+                v.before.render(),
+                v.after.render()
+            )
         );
     });
 }
@@ -55,8 +59,13 @@ fn sample_plan_keeps_the_promised_order() {
             .filter(|s| s.wave == Some(wave))
             .map(|s| s.action.name())
             .collect();
-        let first_wait = actions.iter().position(|a| *a == "wait_replication").unwrap();
-        assert!(actions[..first_wait].iter().all(|a| *a == "remove_boundary"));
+        let first_wait = actions
+            .iter()
+            .position(|a| *a == "wait_replication")
+            .unwrap();
+        assert!(actions[..first_wait]
+            .iter()
+            .all(|a| *a == "remove_boundary"));
         assert!(actions[first_wait + 1..]
             .iter()
             .all(|a| *a == "add_boundary" || *a == "reassign_clients"));
@@ -69,8 +78,14 @@ fn sample_plan_keeps_the_promised_order() {
         .filter(|s| s.phase == Phase::Cleanup)
         .map(|s| format!("{} {}", s.action.name(), s.action.site().unwrap()))
         .collect();
-    assert_eq!(cleanup.first().map(String::as_str), Some("decommission_site ELP"));
-    assert_eq!(cleanup.last().map(String::as_str), Some("remove_ad_wins_entries HOU"));
+    assert_eq!(
+        cleanup.first().map(String::as_str),
+        Some("decommission_site ELP")
+    );
+    assert_eq!(
+        cleanup.last().map(String::as_str),
+        Some("remove_ad_wins_entries HOU")
+    );
     // The excluded client stays behind, and says so.
     assert!(p.findings.iter().any(|f| matches!(
         &f.kind,

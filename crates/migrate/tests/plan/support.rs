@@ -124,7 +124,8 @@ pub(crate) fn checked_text(a: &Artifact) -> String {
     if a.path.ends_with(".mof") {
         assert_eq!(a.encoding, ArtifactEncoding::Utf16LeBom);
         let bytes = a.bytes();
-        let set = smsmig_mof::include::SourceSet::from_sources(&[(a.path.as_str(), bytes.as_slice())]);
+        let set =
+            smsmig_mof::include::SourceSet::from_sources(&[(a.path.as_str(), bytes.as_slice())]);
         let diagnostics = smsmig_mof::check::check(&set);
         let list: Vec<String> = diagnostics
             .iter()
@@ -138,6 +139,12 @@ pub(crate) fn checked_text(a: &Artifact) -> String {
 /// A snapshot name for an artifact path.
 pub(crate) fn slug(path: &str) -> String {
     path.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }

@@ -3,7 +3,8 @@
 
 use smsmig_migrate::inventory::{Inventory, SiteCode};
 use smsmig_migrate::plan::{
-    verify, Action, ObjectKind, ObjectRef, Overlap, Plan, Step, SubnetMasks, ViolationKind,
+    artifacts, verify, Action, ArtifactError, ObjectKind, ObjectRef, Overlap, Plan, Step,
+    SubnetMasks, ViolationKind,
 };
 
 use crate::support::{planned, sample_inventory, target_text};
@@ -21,7 +22,11 @@ fn code(s: &str) -> SiteCode {
 
 /// The seq of the first step matching `pred`.
 fn seq_of(p: &Plan, pred: impl Fn(&Step) -> bool) -> u32 {
-    p.steps.iter().find(|s| pred(s)).expect("a matching step").seq
+    p.steps
+        .iter()
+        .find(|s| pred(s))
+        .expect("a matching step")
+        .seq
 }
 
 /// Renumber after the steps were reordered or removed, keeping dependencies on the same steps
@@ -35,7 +40,11 @@ fn renumber(p: &mut Plan) {
         .collect();
     for s in &mut p.steps {
         s.seq = map[&s.seq];
-        s.depends_on = s.depends_on.iter().filter_map(|d| map.get(d).copied()).collect();
+        s.depends_on = s
+            .depends_on
+            .iter()
+            .filter_map(|d| map.get(d).copied())
+            .collect();
     }
 }
 
@@ -79,13 +88,17 @@ fn add_before_remove_is_an_overlap() {
 #[test]
 fn missing_wait_is_caught() {
     let (inv, mut p) = sample_plan();
-    let wait = seq_of(&p, |s| s.wave == Some(2) && matches!(s.action, Action::WaitReplication { .. }));
+    let wait = seq_of(&p, |s| {
+        s.wave == Some(2) && matches!(s.action, Action::WaitReplication { .. })
+    });
     remove_step(&mut p, wait);
     let found = violations(&inv, &p);
     assert!(found
         .iter()
         .any(|k| matches!(k, ViolationKind::NoReplicationWait { removed_site, .. } if removed_site.as_str() == "DAL")));
-    assert!(!found.iter().any(|k| matches!(k, ViolationKind::Overlap { .. })));
+    assert!(!found
+        .iter()
+        .any(|k| matches!(k, ViolationKind::Overlap { .. })));
 }
 
 #[test]
@@ -102,13 +115,15 @@ fn zero_minute_wait_is_caught() {
 #[test]
 fn reassignment_before_add_is_caught() {
     let (inv, mut p) = sample_plan();
-    let reassign = seq_of(&p, |s| s.wave == Some(3) && matches!(s.action, Action::ReassignClients { .. }));
+    let reassign = seq_of(&p, |s| {
+        s.wave == Some(3) && matches!(s.action, Action::ReassignClients { .. })
+    });
     let first_add = seq_of(&p, |s| s.wave == Some(3) && is_add(s));
     move_before(&mut p, reassign, first_add);
     let found = violations(&inv, &p);
-    assert!(found
-        .iter()
-        .any(|k| matches!(k, ViolationKind::ClientNotCovered { site, .. } if site.as_str() == "C03")));
+    assert!(found.iter().any(
+        |k| matches!(k, ViolationKind::ClientNotCovered { site, .. } if site.as_str() == "C03")
+    ));
 }
 
 #[test]
@@ -121,13 +136,19 @@ fn reassignment_to_a_secondary_is_caught() {
             }
         }
     }
-    assert!(violations(&inv, &p).contains(&ViolationKind::ReassignToSecondary { site: code("C04") }));
+    assert!(
+        violations(&inv, &p).contains(&ViolationKind::ReassignToSecondary { site: code("C04") })
+    );
 }
 
 #[test]
 fn configmgr_site_under_sms_parent_is_caught() {
     let (inv, mut p) = sample_plan();
-    let c02 = p.sites.iter_mut().find(|s| s.code.as_str() == "C02").unwrap();
+    let c02 = p
+        .sites
+        .iter_mut()
+        .find(|s| s.code.as_str() == "C02")
+        .unwrap();
     c02.parent = Some(code("HOU"));
     assert!(violations(&inv, &p).contains(&ViolationKind::SmsParent {
         site: code("C02"),
@@ -144,9 +165,10 @@ fn central_site_must_come_first() {
 }
 
 fn import_seq(p: &Plan, kind: ObjectKind, site: &str) -> u32 {
-    seq_of(p, |s| {
-        matches!(&s.action, Action::ImportObjects { kind: k, site: c, .. } if *k == kind && c.as_str() == site)
-    })
+    seq_of(
+        p,
+        |s| matches!(&s.action, Action::ImportObjects { kind: k, site: c, .. } if *k == kind && c.as_str() == site),
+    )
 }
 
 #[test]
@@ -174,7 +196,10 @@ fn program_before_its_package_is_caught() {
     let found = violations(&inv, &p);
     assert!(found.iter().any(|k| matches!(
         k,
-        ViolationKind::DependencyNotImported { object: ObjectRef::Program { .. }, needs: ObjectRef::Package { .. } }
+        ViolationKind::DependencyNotImported {
+            object: ObjectRef::Program { .. },
+            needs: ObjectRef::Package { .. }
+        }
     )));
 }
 
@@ -185,7 +210,9 @@ fn queries_must_be_imported_into_every_primary() {
     remove_step(&mut p, queries);
     let found = violations(&inv, &p);
     assert!(found.contains(&ViolationKind::NeverImported {
-        object: ObjectRef::Query { id: "HOU00001".into() },
+        object: ObjectRef::Query {
+            id: "HOU00001".into()
+        },
         site: code("C02"),
     }));
 }
@@ -194,7 +221,13 @@ fn queries_must_be_imported_into_every_primary() {
 fn import_without_export_is_caught() {
     let (inv, mut p) = sample_plan();
     let export = seq_of(&p, |s| {
-        matches!(&s.action, Action::ExportObjects { kind: ObjectKind::Reports, .. })
+        matches!(
+            &s.action,
+            Action::ExportObjects {
+                kind: ObjectKind::Reports,
+                ..
+            }
+        )
     });
     remove_step(&mut p, export);
     let found = violations(&inv, &p);
@@ -206,13 +239,23 @@ fn import_without_export_is_caught() {
 #[test]
 fn ad_and_wins_entries_go_after_decommissioning() {
     let (inv, mut p) = sample_plan();
-    let ad = seq_of(&p, |s| matches!(&s.action, Action::RemoveAdWinsEntries { site } if site.as_str() == "DAL"));
-    let decommission = seq_of(&p, |s| matches!(&s.action, Action::DecommissionSite { site } if site.as_str() == "DAL"));
+    let ad = seq_of(
+        &p,
+        |s| matches!(&s.action, Action::RemoveAdWinsEntries { site } if site.as_str() == "DAL"),
+    );
+    let decommission = seq_of(
+        &p,
+        |s| matches!(&s.action, Action::DecommissionSite { site } if site.as_str() == "DAL"),
+    );
     move_before(&mut p, ad, decommission);
-    assert!(violations(&inv, &p).contains(&ViolationKind::AdWinsBeforeDecommission { site: code("DAL") }));
+    assert!(violations(&inv, &p)
+        .contains(&ViolationKind::AdWinsBeforeDecommission { site: code("DAL") }));
 
     let (inv, mut p) = sample_plan();
-    let ad = seq_of(&p, |s| matches!(&s.action, Action::RemoveAdWinsEntries { site } if site.as_str() == "HOU"));
+    let ad = seq_of(
+        &p,
+        |s| matches!(&s.action, Action::RemoveAdWinsEntries { site } if site.as_str() == "HOU"),
+    );
     remove_step(&mut p, ad);
     assert!(violations(&inv, &p).contains(&ViolationKind::AdWinsNotRemoved { site: code("HOU") }));
 }
@@ -220,7 +263,10 @@ fn ad_and_wins_entries_go_after_decommissioning() {
 #[test]
 fn parents_are_decommissioned_after_their_children() {
     let (inv, mut p) = sample_plan();
-    let hou = seq_of(&p, |s| matches!(&s.action, Action::DecommissionSite { site } if site.as_str() == "HOU"));
+    let hou = seq_of(
+        &p,
+        |s| matches!(&s.action, Action::DecommissionSite { site } if site.as_str() == "HOU"),
+    );
     let first = seq_of(&p, |s| matches!(s.action, Action::DecommissionSite { .. }));
     move_before(&mut p, hou, first);
     let found = violations(&inv, &p);
@@ -231,7 +277,10 @@ fn parents_are_decommissioned_after_their_children() {
 
     // Nothing may touch a site once it is gone.
     let (inv, mut p) = sample_plan();
-    let hou = seq_of(&p, |s| matches!(&s.action, Action::DecommissionSite { site } if site.as_str() == "HOU"));
+    let hou = seq_of(
+        &p,
+        |s| matches!(&s.action, Action::DecommissionSite { site } if site.as_str() == "HOU"),
+    );
     let wave1 = seq_of(&p, |s| s.wave == Some(1));
     move_before(&mut p, hou, wave1);
     assert!(violations(&inv, &p).contains(&ViolationKind::SiteDecommissioned { site: code("HOU") }));
@@ -261,9 +310,26 @@ fn bookkeeping_errors_are_caught() {
     assert!(found.contains(&ViolationKind::BadDependency { on: 200 }));
 
     let (inv, mut p) = sample_plan();
-    let create = seq_of(&p, |s| matches!(&s.action, Action::CreateSite { site } if site.as_str() == "C03"));
+    let create = seq_of(
+        &p,
+        |s| matches!(&s.action, Action::CreateSite { site } if site.as_str() == "C03"),
+    );
     remove_step(&mut p, create);
     let found = violations(&inv, &p);
     assert!(found.contains(&ViolationKind::NeverBuilt { site: code("C03") }));
     assert!(found.contains(&ViolationKind::SiteNotBuilt { site: code("C03") }));
+}
+
+#[test]
+fn no_artifacts_for_a_plan_that_fails_verification() {
+    let (inv, mut p) = sample_plan();
+    let wait = seq_of(&p, |s| matches!(s.action, Action::WaitReplication { .. }));
+    remove_step(&mut p, wait);
+    let v = verify(&inv, &p);
+    assert_eq!(
+        artifacts(&inv, &p, &v),
+        Err(ArtifactError::NotVerified {
+            violations: v.violations.len()
+        })
+    );
 }

@@ -204,11 +204,7 @@ pub fn md_code(text: &str) -> String {
             c => c,
         })
         .collect();
-    let longest = body
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     // A space on each side keeps a leading or trailing backtick off the fence.
     if body.starts_with('`') || body.ends_with('`') || body.is_empty() {
@@ -233,27 +229,42 @@ mod tests {
             vbs_string(HOSTILE),
             "\"Dallas \"\"R&D\"\" 100% <lab>\" & vbCrLf & \"line2\" & vbLf & \"^|!\""
         );
-        assert_eq!(vbs_string("a\tb\rc"), "\"a\" & vbTab & \"b\" & vbCr & \"c\"");
+        assert_eq!(
+            vbs_string("a\tb\rc"),
+            "\"a\" & vbTab & \"b\" & vbCr & \"c\""
+        );
         assert_eq!(vbs_string("Québec"), "\"Qu\" & ChrW(233) & \"bec\"");
         assert_eq!(vbs_string("😀"), "ChrW(55357) & ChrW(56832)");
         assert_eq!(vbs_string("\n"), "vbLf");
         for s in [HOSTILE, "Québec 😀", "\u{1}"] {
             let v = vbs_string(s);
-            assert!(v.is_ascii() && !v.contains('\n') && !v.contains('\r'), "{v}");
+            assert!(
+                v.is_ascii() && !v.contains('\n') && !v.contains('\r'),
+                "{v}"
+            );
         }
     }
 
     #[test]
     fn cmd_arguments_double_percent_and_reject_the_unrepresentable() {
-        assert_eq!(cmd_quoted("\\\\CM01\\SMS_C01").unwrap(), "\"\\\\CM01\\SMS_C01\"");
+        assert_eq!(
+            cmd_quoted("\\\\CM01\\SMS_C01").unwrap(),
+            "\"\\\\CM01\\SMS_C01\""
+        );
         assert_eq!(cmd_quoted("100% & <x>").unwrap(), "\"100%% & <x>\"");
         assert!(matches!(
             cmd_quoted("a\"b"),
-            Err(EscapeError::CmdArgument { what: "a double quote", .. })
+            Err(EscapeError::CmdArgument {
+                what: "a double quote",
+                ..
+            })
         ));
         assert!(matches!(
             cmd_quoted("a\nb"),
-            Err(EscapeError::CmdArgument { what: "a line break", .. })
+            Err(EscapeError::CmdArgument {
+                what: "a line break",
+                ..
+            })
         ));
         assert!(cmd_quoted("a\u{7}b").is_err());
     }
@@ -268,7 +279,10 @@ mod tests {
                 "echo(^^^|!".to_owned(),
             ]
         );
-        assert_eq!(cmd_echo("San Antonio (Austin)"), ["echo(San Antonio ^(Austin^)"]);
+        assert_eq!(
+            cmd_echo("San Antonio (Austin)"),
+            ["echo(San Antonio ^(Austin^)"]
+        );
         assert_eq!(cmd_echo("Québec"), ["echo(Qu?bec"]);
         assert_eq!(cmd_echo(""), ["echo("]);
     }
@@ -279,7 +293,10 @@ mod tests {
             mof_string("\\\\CM01\\root\\sms\\site_C01"),
             "\"\\\\\\\\CM01\\\\root\\\\sms\\\\site_C01\""
         );
-        assert_eq!(mof_string(HOSTILE), "\"Dallas \\\"R&D\\\" 100% <lab>\\r\\nline2\\n^|!\"");
+        assert_eq!(
+            mof_string(HOSTILE),
+            "\"Dallas \\\"R&D\\\" 100% <lab>\\r\\nline2\\n^|!\""
+        );
         assert_eq!(mof_string("a\u{1}b"), "\"a\\x0001b\"");
         assert_eq!(mof_string("Québec"), "\"Québec\"");
     }

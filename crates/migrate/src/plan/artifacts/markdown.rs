@@ -116,13 +116,17 @@ fn findings(md: &mut String, plan: &Plan) {
 }
 
 fn sites(md: &mut String, plan: &Plan) {
-    md.push_str("## New sites\n\n| code | name | type | parent | server |\n|---|---|---|---|---|\n");
+    md.push_str(
+        "## New sites\n\n| code | name | type | parent | server |\n|---|---|---|---|---|\n",
+    );
     for s in &plan.sites {
         let kind = match s.site_type {
             SiteType::Primary => "primary",
             SiteType::Secondary => "secondary",
         };
-        let parent = s.parent.map_or_else(|| "(central)".to_owned(), |p| p.to_string());
+        let parent = s
+            .parent
+            .map_or_else(|| "(central)".to_owned(), |p| p.to_string());
         let _ = writeln!(
             md,
             "| {} | {} | {kind} | {parent} | {} |",
@@ -139,15 +143,13 @@ fn wave_files(md: &mut String, plan: &Plan, wave: u32) {
     let mut targets: Vec<SiteCode> = Vec::new();
     for step in plan.steps.iter().filter(|s| s.wave == Some(wave)) {
         match &step.action {
-            Action::RemoveBoundary { site, .. } | Action::AddBoundary { site, .. } => {
-                if !lists.contains(site) {
-                    lists.push(*site);
-                }
+            Action::RemoveBoundary { site, .. } | Action::AddBoundary { site, .. }
+                if !lists.contains(site) =>
+            {
+                lists.push(*site);
             }
-            Action::ReassignClients { to_site, .. } => {
-                if !targets.contains(to_site) {
-                    targets.push(*to_site);
-                }
+            Action::ReassignClients { to_site, .. } if !targets.contains(to_site) => {
+                targets.push(*to_site);
             }
             _ => {}
         }
@@ -211,7 +213,11 @@ fn checklist(md: &mut String, inv: &Inventory, plan: &Plan, pick: impl Fn(&Step)
 fn final_state(md: &mut String, after: &HierarchyState) {
     md.push_str("## The hierarchy afterwards\n\n| site | name | product | status | boundaries | clients |\n|---|---|---|---|---|---|\n");
     for s in after.sites.values() {
-        let product = if s.configmgr { "ConfigMgr 2007" } else { "SMS 2003" };
+        let product = if s.configmgr {
+            "ConfigMgr 2007"
+        } else {
+            "SMS 2003"
+        };
         let status = match s.status {
             SiteStatus::Active => "active",
             SiteStatus::NotBuilt => "not built",

@@ -71,7 +71,10 @@ fn s(name: &'static str, value: &str) -> Option<(&'static str, Value)> {
 }
 
 /// The class and properties of one object (`None` if the inventory lacks it).
-fn instance(inv: &Inventory, obj: &ObjectRef) -> Option<(&'static str, Vec<(&'static str, Value)>)> {
+fn instance(
+    inv: &Inventory,
+    obj: &ObjectRef,
+) -> Option<(&'static str, Vec<(&'static str, Value)>)> {
     let props: Vec<Option<(&'static str, Value)>> = match obj {
         ObjectRef::Collection { id } => {
             let c = inv.collection(id)?;
@@ -204,7 +207,10 @@ fn collection_rules(rules: &[CollectionRule]) -> Vec<(&'static str, Vec<(&'stati
         out.push((
             "SMS_CollectionRuleQuery",
             vec![
-                ("RuleName", Value::Str("Direct members from SMS 2003".to_owned())),
+                (
+                    "RuleName",
+                    Value::Str("Direct members from SMS 2003".to_owned()),
+                ),
                 ("QueryExpression", Value::Str(wql)),
             ],
         ));

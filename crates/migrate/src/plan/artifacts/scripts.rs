@@ -23,7 +23,10 @@ struct Batch<'a> {
     clients: Vec<(&'a crate::inventory::Client, Option<SiteCode>)>,
 }
 
-pub(super) fn reassignment_scripts(inv: &Inventory, plan: &Plan) -> Result<Vec<Artifact>, ArtifactError> {
+pub(super) fn reassignment_scripts(
+    inv: &Inventory,
+    plan: &Plan,
+) -> Result<Vec<Artifact>, ArtifactError> {
     let mut batches: BTreeMap<(u32, SiteCode), Batch<'_>> = BTreeMap::new();
     for step in &plan.steps {
         let Action::ReassignClients {
@@ -42,9 +45,11 @@ pub(super) fn reassignment_scripts(inv: &Inventory, plan: &Plan) -> Result<Vec<A
             clients: Vec::new(),
         });
         batch.from.extend(*from_site);
-        batch
-            .clients
-            .extend(clients.iter().filter_map(|id| Some((inv.client(*id)?, *from_site))));
+        batch.clients.extend(
+            clients
+                .iter()
+                .filter_map(|id| Some((inv.client(*id)?, *from_site))),
+        );
     }
     let mut out = Vec::new();
     for batch in batches.values_mut() {

@@ -40,7 +40,15 @@ fn list(site: SiteCode, name: &str, steps: &[&Step]) -> String {
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     let header = [
-        "step", "wave", "action", "site", "site_name", "kind", "value", "entry", "after_steps",
+        "step",
+        "wave",
+        "action",
+        "site",
+        "site_name",
+        "kind",
+        "value",
+        "entry",
+        "after_steps",
         "done",
     ];
     let _ = w.write_record(header);

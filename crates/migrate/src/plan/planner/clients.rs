@@ -14,6 +14,9 @@ use crate::inventory::{ClientType, CollectionRule, SiteCode};
 use crate::plan::model::{Action, FindingKind, Phase};
 use crate::plan::target::{ClientSelection, Move, Wave};
 
+/// Where a group of clients goes: (new primary, current site).
+type Route = (SiteCode, Option<SiteCode>);
+
 impl Planner<'_> {
     pub(super) fn reassign(&mut self, wave: &Wave) {
         let number = wave.number;
@@ -131,19 +134,17 @@ impl Planner<'_> {
             .entries_of(c)
             .iter()
             .filter(|e| {
-                let entry = &self.universe.entries[**e as usize];
-                entry.configmgr
+                let (site, configmgr) = self.universe.owner(**e);
+                configmgr
                     && self.present[**e as usize]
-                    && self.primary_of.get(&entry.site) == Some(&primary)
+                    && self.primary_of.get(&site) == Some(&primary)
             })
             .filter_map(|e| self.added_at[*e as usize])
             .collect()
     }
 
     fn emit_reassignments(&mut self, wave: u32, chosen: BTreeMap<u32, SiteCode>) {
-        // (primary, from) → (clients, deps)
-        let mut groups: BTreeMap<(SiteCode, Option<SiteCode>), (Vec<u32>, BTreeSet<u32>)> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<Route, (Vec<u32>, BTreeSet<u32>)> = BTreeMap::new();
         let mut outside: BTreeMap<SiteCode, (usize, Vec<String>)> = BTreeMap::new();
         let mut legacy: BTreeMap<SiteCode, usize> = BTreeMap::new();
         let inv = self.inv;
@@ -177,7 +178,11 @@ impl Planner<'_> {
             self.finding(Some(to_site), Some(wave), kind);
         }
         for (to_site, count) in legacy {
-            self.finding(Some(to_site), Some(wave), FindingKind::LegacyClients { to_site, count });
+            self.finding(
+                Some(to_site),
+                Some(wave),
+                FindingKind::LegacyClients { to_site, count },
+            );
         }
         // Primaries in target order, then the current site.
         let order = |code: SiteCode| self.plan.sites.iter().position(|s| s.code == code);
@@ -198,24 +203,30 @@ impl Planner<'_> {
     }
 
     /// Clients that now lie in boundaries of two sites, one of them new (reported once each).
-    pub(super) fn co_located(&mut self, wave: u32) {
+    /// Only an add can put a client into a second site, so only the clients of `added` entries
+    /// are looked at.
+    pub(super) fn co_located(&mut self, wave: u32, added: &[u32]) {
         let inv = self.inv;
+        let mut candidates: Vec<u32> = added
+            .iter()
+            .flat_map(|e| self.locations.clients_in(*e).iter().copied())
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut count = 0;
         let mut examples = Vec::new();
-        for (c, client) in inv.clients.iter().enumerate() {
+        let mut sites: Vec<(SiteCode, bool)> = Vec::new();
+        for c in candidates {
+            let c = c as usize;
             if self.co_reported[c] {
                 continue;
             }
-            let mut sites: Vec<(SiteCode, bool)> = self
-                .locations
-                .entries_of(c)
-                .iter()
-                .filter(|e| self.present[**e as usize])
-                .map(|e| {
-                    let entry = &self.universe.entries[*e as usize];
-                    (entry.site, entry.configmgr)
-                })
-                .collect();
+            sites.clear();
+            for e in self.locations.entries_of(c) {
+                if self.present[*e as usize] {
+                    sites.push(self.universe.owner(*e));
+                }
+            }
             sites.sort_unstable();
             sites.dedup();
             if sites.len() > 1 && sites.iter().any(|(_, cm)| *cm) {
@@ -223,7 +234,7 @@ impl Planner<'_> {
                 count += 1;
                 if examples.len() < EXAMPLES {
                     let codes: Vec<String> = sites.iter().map(|(s, _)| s.to_string()).collect();
-                    examples.push(format!("{} ({})", client.name, codes.join(", ")));
+                    examples.push(format!("{} ({})", inv.clients[c].name, codes.join(", ")));
                 }
             }
         }

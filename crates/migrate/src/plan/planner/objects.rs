@@ -54,6 +54,9 @@ pub(crate) fn owner(inv: &Inventory, obj: &ObjectRef) -> Option<SiteCode> {
         .or_else(|| inv.sites.first().map(|s| s.code))
 }
 
+/// A program by (package ID, name).
+type ProgramKey<'a> = (&'a str, &'a str);
+
 impl Planner<'_> {
     pub(super) fn objects(&mut self) {
         self.plan.objects = self.select_objects();
@@ -102,7 +105,11 @@ impl Planner<'_> {
                 let mut deps = exports.get(&kind).cloned().unwrap_or_default();
                 deps.extend(self.created.get(&site).copied());
                 // Collections and packages replicate down from the import site.
-                deps.extend(needs.iter().filter_map(|k| imported.get(&(import_site, *k)).copied()));
+                deps.extend(
+                    needs
+                        .iter()
+                        .filter_map(|k| imported.get(&(import_site, *k)).copied()),
+                );
                 let action = Action::ImportObjects {
                     site,
                     kind,
@@ -281,7 +288,9 @@ impl Planner<'_> {
             .collect();
         set.packages = packages
             .iter()
-            .map(|id| ObjectRef::Package { id: (*id).to_owned() })
+            .map(|id| ObjectRef::Package {
+                id: (*id).to_owned(),
+            })
             .collect();
         if !carry.contains(&ObjectKind::Programs) {
             return;
@@ -298,11 +307,12 @@ impl Planner<'_> {
                 .and_then(parse_dependent_program)
         };
         loop {
-            let missing: Vec<((&str, &str), (String, String))> = chosen
+            let missing: Vec<(ProgramKey<'_>, (String, String))> = chosen
                 .iter()
                 .filter_map(|(pkg, name)| {
                     let dep = dependency(pkg, name)?;
-                    (!chosen.contains(&(dep.0.as_str(), dep.1.as_str()))).then_some(((*pkg, *name), dep))
+                    (!chosen.contains(&(dep.0.as_str(), dep.1.as_str())))
+                        .then_some(((*pkg, *name), dep))
                 })
                 .collect();
             if missing.is_empty() {

@@ -17,11 +17,11 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Planner;
+use crate::inventory::{RoamingKind, SiteCode};
 use crate::plan::model::{Action, Connection, FindingKind, Phase};
 use crate::plan::overlap::Overlap;
 use crate::plan::target::Wave;
 use crate::plan::universe::Universe;
-use crate::inventory::{RoamingKind, SiteCode};
 
 /// A boundary to add to a ConfigMgr site, and the SMS entries it comes from.
 struct Candidate {
@@ -129,11 +129,12 @@ impl Planner<'_> {
                 self.wait_after[*e as usize] = Some(wait);
             }
         }
+        let added: Vec<u32> = accepted.iter().map(|c| c.entry).collect();
         for cand in accepted {
             self.add(wave.number, cand);
         }
         self.reassign(wave);
-        self.co_located(wave.number);
+        self.co_located(wave.number, &added);
     }
 
     /// What stands in the way of candidate `i` given which candidates are still alive, and what
@@ -193,7 +194,10 @@ impl Planner<'_> {
             for i in &m.boundaries {
                 let src = self.inv_entry[*i];
                 let key = Universe::key_of(m.to, &self.universe.entries[src as usize].bref, true);
-                let entry = self.universe.find(&key).expect("move targets are in the table");
+                let entry = self
+                    .universe
+                    .find(&key)
+                    .expect("move targets are in the table");
                 if self.present[entry as usize] {
                     // An earlier wave already put this value into the new site.
                     continue;
@@ -292,7 +296,10 @@ impl Planner<'_> {
     fn remove(&mut self, wave: &Wave, removals: HashSet<u32>) -> Vec<(u32, u32)> {
         let mut list: Vec<u32> = removals.into_iter().collect();
         list.sort_by(|a, b| {
-            let (x, y) = (&self.universe.entries[*a as usize], &self.universe.entries[*b as usize]);
+            let (x, y) = (
+                &self.universe.entries[*a as usize],
+                &self.universe.entries[*b as usize],
+            );
             (x.site, &x.key, x.bref.roaming).cmp(&(y.site, &y.key, y.bref.roaming))
         });
         let mut seqs = Vec::with_capacity(list.len());

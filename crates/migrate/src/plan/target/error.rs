@@ -190,7 +190,9 @@ pub enum TargetError {
         span: TextSpan,
     },
     /// An object kind other than those documented.
-    #[error("unknown object kind `{value}` (collections, packages, advertisements, queries, reports)")]
+    #[error(
+        "unknown object kind `{value}` (collections, packages, advertisements, queries, reports)"
+    )]
     UnknownObjectKind {
         /// The text.
         value: String,

@@ -9,9 +9,7 @@ use super::{
     ClientSelection, Exclusions, Move, RawBoundary, RawCleanup, RawExclude, RawMove, RawObjects,
     RawRoaming, RawSite, RawSiteType, RawTarget, RawWave, Target, TargetError, Wave,
 };
-use crate::inventory::{
-    BoundaryKind, BoundaryValue, Inventory, RoamingKind, SiteCode, SiteType,
-};
+use crate::inventory::{BoundaryKind, BoundaryValue, Inventory, RoamingKind, SiteCode, SiteType};
 use crate::plan::model::{NewSite, ObjectKind};
 use crate::plan::overlap::{host_bits, SubnetMasks, ValueKey};
 
@@ -92,7 +90,11 @@ impl Cx<'_> {
         Some(code)
     }
 
-    fn new_site<'s>(&mut self, text: &Spanned<String>, sites: &'s [NewSite]) -> Option<&'s NewSite> {
+    fn new_site<'s>(
+        &mut self,
+        text: &Spanned<String>,
+        sites: &'s [NewSite],
+    ) -> Option<&'s NewSite> {
         let code = self.code(text)?;
         let found = sites.iter().find(|s| s.code == code);
         if found.is_none() {
@@ -224,7 +226,10 @@ impl Cx<'_> {
         }
     }
 
-    fn masks(&mut self, raw: &std::collections::BTreeMap<String, Spanned<toml::Value>>) -> SubnetMasks {
+    fn masks(
+        &mut self,
+        raw: &std::collections::BTreeMap<String, Spanned<toml::Value>>,
+    ) -> SubnetMasks {
         let mut masks = SubnetMasks::default();
         for (key, value) in raw {
             let span = value.span();
@@ -234,7 +239,9 @@ impl Cx<'_> {
                 span: span.clone(),
             };
             let Some(prefix) = prefix_of(value.get_ref()) else {
-                self.errors.push(bad("the mask must be a prefix length 1..=32 or a dotted mask"));
+                self.errors.push(bad(
+                    "the mask must be a prefix length 1..=32 or a dotted mask",
+                ));
                 continue;
             };
             if key == "default" {
@@ -242,12 +249,15 @@ impl Cx<'_> {
                 continue;
             }
             let Ok(id) = key.parse::<Ipv4Addr>() else {
-                self.errors.push(bad("the key must be a subnet ID such as \"10.1.0.0\" or `default`"));
+                self.errors.push(bad(
+                    "the key must be a subnet ID such as \"10.1.0.0\" or `default`",
+                ));
                 continue;
             };
             let id = u32::from(id);
             if id & host_bits(prefix) != 0 {
-                self.errors.push(bad("the subnet ID has bits set under the mask"));
+                self.errors
+                    .push(bad("the subnet ID has bits set under the mask"));
                 continue;
             }
             masks.by_subnet.insert(id, prefix);
@@ -327,7 +337,10 @@ impl Cx<'_> {
             ex.clients.extend(ids);
         }
         for id in &raw.client_ids {
-            match u32::try_from(*id.get_ref()).ok().filter(|i| self.inv.client(*i).is_some()) {
+            match u32::try_from(*id.get_ref())
+                .ok()
+                .filter(|i| self.inv.client(*i).is_some())
+            {
                 Some(i) => {
                     ex.clients.insert(i);
                 }
@@ -341,12 +354,20 @@ impl Cx<'_> {
         self.ids(&raw.packages, "package", &mut ex.packages, |id| {
             inv.package(id).is_some()
         });
-        self.ids(&raw.advertisements, "advertisement", &mut ex.advertisements, |id| {
-            inv.advertisement(id).is_some()
+        self.ids(
+            &raw.advertisements,
+            "advertisement",
+            &mut ex.advertisements,
+            |id| inv.advertisement(id).is_some(),
+        );
+        self.ids(&raw.queries, "query", &mut ex.queries, |id| {
+            inv.query(id).is_some()
         });
-        self.ids(&raw.queries, "query", &mut ex.queries, |id| inv.query(id).is_some());
         for id in &raw.reports {
-            match u32::try_from(*id.get_ref()).ok().filter(|i| inv.report(*i).is_some()) {
+            match u32::try_from(*id.get_ref())
+                .ok()
+                .filter(|i| inv.report(*i).is_some())
+            {
                 Some(i) => {
                     ex.reports.insert(i);
                 }
@@ -373,7 +394,8 @@ impl Cx<'_> {
     }
 
     fn unknown(&mut self, what: &'static str, id: String, span: std::ops::Range<usize>) {
-        self.errors.push(TargetError::UnknownObject { what, id, span });
+        self.errors
+            .push(TargetError::UnknownObject { what, id, span });
     }
 
     fn client_named(&mut self, name: &Spanned<String>) -> Vec<u32> {
@@ -381,7 +403,9 @@ impl Cx<'_> {
         let names = self.names.get_or_insert_with(|| {
             let mut map: HashMap<String, Vec<u32>> = HashMap::new();
             for c in &inv.clients {
-                map.entry(c.name.to_lowercase()).or_default().push(c.resource_id);
+                map.entry(c.name.to_lowercase())
+                    .or_default()
+                    .push(c.resource_id);
             }
             map
         });
@@ -411,7 +435,8 @@ impl Cx<'_> {
                 Some(v) => self.wait(v),
                 None => {
                     if default_wait.is_none() {
-                        self.errors.push(TargetError::MissingReplicationWait { wave: number });
+                        self.errors
+                            .push(TargetError::MissingReplicationWait { wave: number });
                     }
                     default_wait
                 }
@@ -553,7 +578,8 @@ impl Cx<'_> {
                 .map(|s| s.code)
                 .collect(),
             Some(list) => {
-                let mut v: Vec<SiteCode> = list.iter().filter_map(|t| self.primary(t, sites)).collect();
+                let mut v: Vec<SiteCode> =
+                    list.iter().filter_map(|t| self.primary(t, sites)).collect();
                 v.dedup();
                 v
             }
@@ -623,7 +649,12 @@ fn top_down(sites: Vec<NewSite>) -> Vec<NewSite> {
                 continue;
             }
             order.push(site.clone());
-            queue.extend(sites.iter().filter(|s| s.parent == Some(code)).map(|s| s.code));
+            queue.extend(
+                sites
+                    .iter()
+                    .filter(|s| s.parent == Some(code))
+                    .map(|s| s.code),
+            );
         }
     }
     for s in &sites {
@@ -656,7 +687,9 @@ fn is_host_name(text: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 
@@ -669,8 +702,14 @@ mod tests {
         assert_eq!(prefix_of(&toml::Value::Integer(16)), Some(16));
         assert_eq!(prefix_of(&toml::Value::Integer(0)), None);
         assert_eq!(prefix_of(&toml::Value::Integer(33)), None);
-        assert_eq!(prefix_of(&toml::Value::String("255.255.254.0".into())), Some(23));
-        assert_eq!(prefix_of(&toml::Value::String("255.255.255.255".into())), Some(32));
+        assert_eq!(
+            prefix_of(&toml::Value::String("255.255.254.0".into())),
+            Some(23)
+        );
+        assert_eq!(
+            prefix_of(&toml::Value::String("255.255.255.255".into())),
+            Some(32)
+        );
         assert_eq!(prefix_of(&toml::Value::String("255.0.255.0".into())), None);
         assert_eq!(prefix_of(&toml::Value::String("0.0.0.0".into())), None);
         assert!(is_host_name("CMCEN01"));

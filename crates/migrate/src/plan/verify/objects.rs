@@ -23,9 +23,8 @@ fn exists(inv: &Inventory, obj: &ObjectRef) -> bool {
 
 /// What an object needs imported before it (built-ins left out).
 fn needs(inv: &Inventory, obj: &ObjectRef) -> Vec<ObjectRef> {
-    let collection = |id: &str| {
-        (!is_builtin(id)).then(|| ObjectRef::Collection { id: id.to_owned() })
-    };
+    let collection =
+        |id: &str| (!is_builtin(id)).then(|| ObjectRef::Collection { id: id.to_owned() });
     match obj {
         ObjectRef::Collection { id } => inv
             .collection(id)
@@ -41,9 +40,10 @@ fn needs(inv: &Inventory, obj: &ObjectRef) -> Vec<ObjectRef> {
                     .collect()
             })
             .unwrap_or_default(),
-        ObjectRef::SubcollectionLink { parent, child } => {
-            collection(parent).into_iter().chain(collection(child)).collect()
-        }
+        ObjectRef::SubcollectionLink { parent, child } => collection(parent)
+            .into_iter()
+            .chain(collection(child))
+            .collect(),
         ObjectRef::Program { package, name } => {
             let mut v = vec![ObjectRef::Package {
                 id: package.clone(),
@@ -53,7 +53,10 @@ fn needs(inv: &Inventory, obj: &ObjectRef) -> Vec<ObjectRef> {
                 .and_then(|p| p.dependent_program.as_deref())
                 .and_then(parse_dependent_program)
             {
-                v.push(ObjectRef::Program { package: p, name: n });
+                v.push(ObjectRef::Program {
+                    package: p,
+                    name: n,
+                });
             }
             v
         }

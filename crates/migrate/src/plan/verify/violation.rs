@@ -214,7 +214,9 @@ impl fmt::Display for ViolationKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::SeqOutOfOrder { expected } => write!(f, "step should be number {expected}"),
-            Self::BadDependency { on } => write!(f, "depends on {on}, which is not an earlier step"),
+            Self::BadDependency { on } => {
+                write!(f, "depends on {on}, which is not an earlier step")
+            }
             Self::UnknownSite { site } => write!(f, "unknown site {site}"),
             Self::WrongProduct { site, expected } => {
                 write!(f, "{site} is not an {expected} site")
@@ -250,7 +252,10 @@ impl fmt::Display for ViolationKind {
                 } else {
                     "may overlap (depending on a subnet mask)"
                 };
-                write!(f, "{boundary} added to {site} {how} {other} still held by {other_site}")
+                write!(
+                    f,
+                    "{boundary} added to {site} {how} {other} still held by {other_site}"
+                )
             }
             Self::NoReplicationWait {
                 site,
@@ -273,7 +278,9 @@ impl fmt::Display for ViolationKind {
                 expected,
                 actual,
             } => {
-                let show = |s: &Option<SiteCode>| s.map_or_else(|| "no site".to_owned(), |c| c.to_string());
+                let show = |s: &Option<SiteCode>| {
+                    s.map_or_else(|| "no site".to_owned(), |c| c.to_string())
+                };
                 write!(
                     f,
                     "client {client} is reassigned from {} but is assigned to {}",
@@ -294,14 +301,20 @@ impl fmt::Display for ViolationKind {
                 write!(f, "{object} is never imported into {site}")
             }
             Self::ChildStillActive { site, child } => {
-                write!(f, "{site} is decommissioned while its child {child} still runs")
+                write!(
+                    f,
+                    "{site} is decommissioned while its child {child} still runs"
+                )
             }
             Self::AdWinsBeforeDecommission { site } => write!(
                 f,
                 "AD and WINS entries of {site} are removed while it runs (it republishes them)"
             ),
             Self::AdWinsNotRemoved { site } => {
-                write!(f, "AD and WINS entries of decommissioned {site} are never removed")
+                write!(
+                    f,
+                    "AD and WINS entries of decommissioned {site} are never removed"
+                )
             }
             Self::NeverBuilt { site } => write!(f, "new site {site} is never built"),
             Self::NeverDecommissioned { site } => write!(f, "{site} is never decommissioned"),
