@@ -34,6 +34,8 @@ pub enum FindingKind {
         other_site: SiteCode,
         /// Its entry.
         other: BoundaryRef,
+        /// How many more entries stand in the way for the same reason.
+        others: usize,
     },
     /// A boundary to add overlaps a site boundary of an SMS site that does not move in this
     /// wave; removing it would strand that site's clients, so the boundary is not added.
@@ -46,18 +48,22 @@ pub enum FindingKind {
         other_site: SiteCode,
         /// Its site boundary.
         other: BoundaryRef,
+        /// How many more site boundaries stand in the way.
+        others: usize,
     },
-    /// Two ConfigMgr sites of the target would claim overlapping address space; the later
-    /// boundary is not added.
+    /// Two ConfigMgr sites of the target would claim overlapping address space; neither
+    /// boundary is added.
     TargetOverlap {
         /// The boundary that was to be added.
         boundary: BoundaryRef,
         /// The ConfigMgr site it was to be added to.
         to_site: SiteCode,
-        /// The ConfigMgr site that already claims (part of) it.
+        /// The ConfigMgr site that claims (part of) it, now or in this wave.
         other_site: SiteCode,
         /// Its boundary.
         other: BoundaryRef,
+        /// How many more entries of new sites stand in the way.
+        others: usize,
     },
     /// A roaming entry the target does not move overlaps a boundary being added, so it is
     /// removed from its SMS site as well.
@@ -219,6 +225,15 @@ impl FindingKind {
     }
 }
 
+/// ` (and N more)` when `n > 0`.
+fn more(n: usize) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(" (and {n} more)")
+    }
+}
+
 fn names(examples: &[String]) -> String {
     examples
         .iter()
@@ -244,31 +259,38 @@ impl fmt::Display for FindingKind {
                 to_site,
                 other_site,
                 other,
+                others,
             } => write!(
                 f,
-                "cannot decide whether {boundary} overlaps {other} of {other_site}: it depends \
-                 on a subnet mask the inventory does not record; not added to {to_site} \
-                 (declare the mask under [subnet_masks])"
+                "cannot decide whether {boundary} overlaps {other} of {other_site}{}: it \
+                 depends on a subnet mask the inventory does not record; not added to \
+                 {to_site} (declare the mask under [subnet_masks])",
+                more(*others)
             ),
             Self::ConflictingSiteBoundary {
                 boundary,
                 to_site,
                 other_site,
                 other,
+                others,
             } => write!(
                 f,
-                "{boundary} overlaps site boundary {other} of {other_site}, which does not \
-                 move in this wave; not added to {to_site} (move both in one wave, or exclude one)"
+                "{boundary} overlaps site boundary {other} of {other_site}{}, which does not \
+                 move in this wave; not added to {to_site} (move both in one wave, or exclude \
+                 one)",
+                more(*others)
             ),
             Self::TargetOverlap {
                 boundary,
                 to_site,
                 other_site,
                 other,
+                others,
             } => write!(
                 f,
-                "{boundary} overlaps {other} of ConfigMgr site {other_site}; not added to \
-                 {to_site}"
+                "{boundary} overlaps {other} of ConfigMgr site {other_site}{}; not added to \
+                 {to_site}",
+                more(*others)
             ),
             Self::CollateralRemoval {
                 removed,

@@ -14,12 +14,12 @@
 //! A blocked add is not planned and none of its removals are: the address space stays where it
 //! is, and an error finding says why.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::Planner;
 use crate::inventory::{RoamingKind, SiteCode};
 use crate::plan::model::{Action, Connection, FindingKind, Phase};
-use crate::plan::overlap::Overlap;
+use crate::plan::overlap::{Overlap, ValueKey};
 use crate::plan::target::Wave;
 use crate::plan::universe::Universe;
 
@@ -32,6 +32,9 @@ struct Candidate {
     /// Present SMS entries this add moves.
     sources: Vec<u32>,
 }
+
+/// A site and value standing in the way of an add (counted once however many entries).
+type InTheWay<'a> = (SiteCode, &'a ValueKey);
 
 /// Candidates by ConfigMgr entry and by source, for [`Planner::assess`].
 struct Lookup<'c> {
@@ -69,7 +72,8 @@ impl Planner<'_> {
             }
         }
         // Block until nothing changes: a blocked add keeps its sources where they are, which
-        // may block others in turn. Blocking only grows, so this ends.
+        // may block the adds that overlap it in turn. A worklist rechecks only those, and each
+        // add is blocked at most once, so this ends after O(overlaps) work.
         let mut alive = vec![true; candidates.len()];
         let mut reasons: Vec<Vec<Block>> = (0..candidates.len()).map(|_| Vec::new()).collect();
         let look = Lookup {
@@ -77,21 +81,32 @@ impl Planner<'_> {
             source_of: &source_of,
             cm_cand: &cm_cand,
         };
-        loop {
-            let mut changed = false;
-            for i in 0..candidates.len() {
-                if alive[i] {
-                    let (blocks, _) = self.assess(i, &look, &alive);
-                    if !blocks.is_empty() {
-                        alive[i] = false;
-                        reasons[i] = blocks;
-                        changed = true;
+        let mut queue: VecDeque<usize> = (0..candidates.len()).collect();
+        let mut queued = vec![true; candidates.len()];
+        while let Some(i) = queue.pop_front() {
+            queued[i] = false;
+            if !alive[i] {
+                continue;
+            }
+            let (blocks, _) = self.assess(i, &look, &alive);
+            if blocks.is_empty() {
+                continue;
+            }
+            alive[i] = false;
+            reasons[i] = blocks;
+            self.universe.overlapping(candidates[i].entry, |other, _| {
+                let js = look
+                    .cm_cand
+                    .get(&other)
+                    .into_iter()
+                    .chain(look.source_of.get(&other));
+                for &j in js {
+                    if alive[j] && !queued[j] {
+                        queued[j] = true;
+                        queue.push_back(j);
                     }
                 }
-            }
-            if !changed {
-                break;
-            }
+            });
         }
         let mut removals: HashSet<u32> = HashSet::new();
         let mut moving: HashSet<u32> = HashSet::new();
@@ -100,16 +115,7 @@ impl Planner<'_> {
                 removals.extend(self.assess(i, &look, &alive).1);
                 moving.extend(cand.sources.iter().copied());
             } else {
-                reasons[i].sort_by_key(Block::entry);
-                let mut kinds: Vec<FindingKind> = Vec::new();
-                for b in &reasons[i] {
-                    // An SMS source and the new site's entry it becomes read the same.
-                    let kind = self.blocked(cand, b);
-                    if !kinds.contains(&kind) {
-                        kinds.push(kind);
-                    }
-                }
-                for kind in kinds {
+                for kind in self.blocked(cand, &mut reasons[i]) {
                     self.finding(Some(cand.to), Some(wave.number), kind);
                 }
             }
@@ -154,9 +160,9 @@ impl Planner<'_> {
             if o.site == cand.to {
                 return;
             }
+            // Two new sites that would overlap: neither add goes ahead, whichever comes first.
             if o.configmgr {
-                let pending = look.cm_cand.get(&other).is_some_and(|j| alive[*j]);
-                if self.present[other as usize] || pending {
+                if self.present[other as usize] || look.cm_cand.contains_key(&other) {
                     blocks.push(by_verdict(verdict, other, o.site));
                 }
                 return;
@@ -165,16 +171,11 @@ impl Planner<'_> {
                 return;
             }
             match look.source_of.get(&other) {
-                // Moving to the same site: removed with this add. Moving elsewhere: the two
-                // new sites would overlap, so neither add can go ahead.
-                Some(&j) if alive[j] => {
-                    let dest = look.candidates[j].to;
-                    if dest == cand.to {
-                        removable.push(other);
-                    } else {
-                        blocks.push(by_verdict(verdict, other, dest));
-                    }
+                Some(&j) if look.candidates[j].to != cand.to => {
+                    blocks.push(by_verdict(verdict, other, look.candidates[j].to));
                 }
+                // Moving to the same site: removed with this add.
+                Some(&j) if alive[j] => removable.push(other),
                 _ if verdict == Overlap::CannotDecide => {
                     blocks.push(Block::CannotDecide(other, o.site));
                 }
@@ -233,31 +234,60 @@ impl Planner<'_> {
         out
     }
 
-    /// The finding for a blocked add.
-    fn blocked(&self, cand: &Candidate, block: &Block) -> FindingKind {
-        let o = &self.universe.entries[block.entry() as usize];
-        let boundary = self.universe.entries[cand.entry as usize].bref.clone();
-        let (other, to_site) = (o.bref.clone(), cand.to);
-        match block {
-            Block::CannotDecide(_, other_site) => FindingKind::CannotDecideOverlap {
-                boundary,
-                to_site,
-                other_site: *other_site,
-                other,
-            },
-            Block::SiteBoundary(_) => FindingKind::ConflictingSiteBoundary {
-                boundary,
-                to_site,
-                other_site: o.site,
-                other,
-            },
-            Block::Target(_, other_site) => FindingKind::TargetOverlap {
-                boundary,
-                to_site,
-                other_site: *other_site,
-                other,
-            },
+    /// The findings for a blocked add: per kind of reason, the first entry in the way and how
+    /// many more there are. (An SMS source and the new site's entry it becomes count once.)
+    fn blocked(&self, cand: &Candidate, reasons: &mut [Block]) -> Vec<FindingKind> {
+        reasons.sort_by_key(Block::entry);
+        let boundary = &self.universe.entries[cand.entry as usize].bref;
+        let to_site = cand.to;
+        // (kind rank, first block, distinct (site, value) pairs in the way)
+        let mut groups: Vec<(u8, &Block, HashSet<InTheWay<'_>>)> = Vec::new();
+        for b in reasons.iter() {
+            let (rank, site) = match b {
+                Block::CannotDecide(_, s) => (0, *s),
+                Block::SiteBoundary(e) => (1, self.universe.owner(*e).0),
+                Block::Target(_, s) => (2, *s),
+            };
+            let key = (site, &self.universe.entries[b.entry() as usize].key);
+            match groups.iter_mut().find(|g| g.0 == rank) {
+                Some(g) => {
+                    g.2.insert(key);
+                }
+                None => groups.push((rank, b, HashSet::from([key]))),
+            }
         }
+        groups.sort_by_key(|g| g.0);
+        groups
+            .into_iter()
+            .map(|(_, block, seen)| {
+                let o = &self.universe.entries[block.entry() as usize];
+                let (other, others) = (o.bref.clone(), seen.len() - 1);
+                let boundary = boundary.clone();
+                match block {
+                    Block::CannotDecide(_, other_site) => FindingKind::CannotDecideOverlap {
+                        boundary,
+                        to_site,
+                        other_site: *other_site,
+                        other,
+                        others,
+                    },
+                    Block::SiteBoundary(_) => FindingKind::ConflictingSiteBoundary {
+                        boundary,
+                        to_site,
+                        other_site: o.site,
+                        other,
+                        others,
+                    },
+                    Block::Target(_, other_site) => FindingKind::TargetOverlap {
+                        boundary,
+                        to_site,
+                        other_site: *other_site,
+                        other,
+                        others,
+                    },
+                }
+            })
+            .collect()
     }
 
     /// Warnings for roaming entries removed only because they overlap something moving.
