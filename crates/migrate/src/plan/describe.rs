@@ -3,7 +3,7 @@
 //! must be escaped — `plan.md` escapes them for Markdown, the terminal quotes them.
 
 use super::artifacts::{mof_path, wave_path};
-use super::model::{Action, Connection, ObjectRef, Plan, Step};
+use super::model::{visible, Action, Connection, ObjectRef, Plan, Step};
 use crate::inventory::{Inventory, RoamingKind, SiteCode, SiteType};
 
 /// A piece of a description.
@@ -178,8 +178,8 @@ pub fn plain(pieces: &[Piece]) -> String {
         .iter()
         .map(|p| match p {
             Piece::Text(s) => s.clone(),
-            Piece::Code(s) => s.escape_debug().to_string(),
-            Piece::Name(s) => format!("\"{}\"", s.escape_debug()),
+            Piece::Code(s) => visible(s).into_owned(),
+            Piece::Name(s) => format!("\"{}\"", visible(s)),
         })
         .collect()
 }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::model::{BoundaryRef, ObjectRef, Severity};
+use super::model::{visible, BoundaryRef, ObjectRef, Severity};
 use crate::inventory::SiteCode;
 
 /// What was found.
@@ -237,7 +237,7 @@ fn more(n: usize) -> String {
 fn names(examples: &[String]) -> String {
     examples
         .iter()
-        .map(|n| n.escape_debug().to_string())
+        .map(|n| visible(n).into_owned())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -339,7 +339,7 @@ impl fmt::Display for FindingKind {
                 f,
                 "collection {} has query rules that only the site can evaluate; only its \
                  direct members are selected",
-                collection.escape_debug()
+                visible(collection)
             ),
             Self::ClientSelectionConflict {
                 client,
@@ -349,7 +349,7 @@ impl fmt::Display for FindingKind {
                 f,
                 "client {} is selected for {first} and for {second} in one wave; it stays \
                  with {first}",
-                client.escape_debug()
+                visible(client)
             ),
             Self::AlreadyReassigned { count } => write!(
                 f,
@@ -379,7 +379,7 @@ impl fmt::Display for FindingKind {
                 f,
                 "collection {}: {members} direct member(s) become a query rule on their names, \
                  because resource IDs differ in the new site",
-                collection.escape_debug()
+                visible(collection)
             ),
             Self::ClientsInTwoSites { count, examples } => write!(
                 f,

@@ -1,5 +1,6 @@
 //! The plan: new sites, ordered steps with dependencies, findings, and the objects carried.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -9,6 +10,25 @@ use crate::inventory::{BoundaryKind, BoundaryValue, RoamingKind, SiteCode, SiteT
 
 pub use super::finding::FindingKind;
 pub use crate::inventory::Severity;
+
+/// `text` with control characters escaped (`\n`, `\u{1b}`), so that a name from the inventory
+/// or target stays on one line and cannot drive a terminal; everything else as written.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
 
 /// A ConfigMgr 2007 site the target asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -74,7 +94,7 @@ impl fmt::Display for BoundaryRef {
             f,
             "{} {}{roaming}",
             self.kind.as_str(),
-            self.value.escape_debug()
+            visible(&self.value)
         )
     }
 }
@@ -224,22 +244,22 @@ impl ObjectRef {
 impl fmt::Display for ObjectRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Collection { id } => write!(f, "collection {}", id.escape_debug()),
+            Self::Collection { id } => write!(f, "collection {}", visible(id)),
             Self::SubcollectionLink { parent, child } => write!(
                 f,
                 "subcollection link {} -> {}",
-                parent.escape_debug(),
-                child.escape_debug()
+                visible(parent),
+                visible(child)
             ),
-            Self::Package { id } => write!(f, "package {}", id.escape_debug()),
+            Self::Package { id } => write!(f, "package {}", visible(id)),
             Self::Program { package, name } => write!(
                 f,
                 "program \"{}\" of package {}",
-                name.escape_debug(),
-                package.escape_debug()
+                visible(name),
+                visible(package)
             ),
-            Self::Advertisement { id } => write!(f, "advertisement {}", id.escape_debug()),
-            Self::Query { id } => write!(f, "query {}", id.escape_debug()),
+            Self::Advertisement { id } => write!(f, "advertisement {}", visible(id)),
+            Self::Query { id } => write!(f, "query {}", visible(id)),
             Self::Report { id } => write!(f, "report {id}"),
         }
     }
@@ -499,6 +519,13 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn visible_escapes_only_control_characters() {
+        assert_eq!(visible("Dallas \"R&D\" Québec"), "Dallas \"R&D\" Québec");
+        assert_eq!(visible("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
+        assert!(matches!(visible("plain"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn dependent_program_forms() {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::model::{BoundaryRef, Connection};
+use super::model::{visible, BoundaryRef, Connection};
 use super::overlap::ValueKey;
 use crate::inventory::{RoamingKind, SiteCode, SiteType};
 
@@ -109,7 +109,7 @@ impl HierarchyState {
                 out,
                 "{}: {product} {kind} \"{}\", parent {parent}, {status}, {} client(s)",
                 site.code,
-                site.name.escape_debug(),
+                visible(&site.name),
                 site.clients
             );
             for b in &site.boundaries {
@@ -129,7 +129,7 @@ impl HierarchyState {
                     "{}: {role} {} {}{connection}",
                     site.code,
                     b.boundary.kind.as_str(),
-                    b.boundary.value.escape_debug()
+                    visible(&b.boundary.value)
                 );
             }
         }

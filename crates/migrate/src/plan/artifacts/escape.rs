@@ -187,6 +187,7 @@ pub fn md_text(text: &str) -> String {
             }
             '\r' if chars.peek() == Some(&'\n') => {}
             '\r' | '\n' => out.push('↵'),
+            '\t' => out.push(' '),
             c if c.is_control() => out.push('\u{fffd}'),
             c => out.push(c),
         }
@@ -200,6 +201,7 @@ pub fn md_code(text: &str) -> String {
         .chars()
         .map(|c| match c {
             '\r' | '\n' => '↵',
+            '\t' => ' ',
             c if c.is_control() => '\u{fffd}',
             c => c,
         })
