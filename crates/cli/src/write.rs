@@ -94,9 +94,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let new = dir.path().join("configuration.mof");
         write_atomic(&new, b"x").unwrap();
-        assert_eq!(fs::metadata(&new).unwrap().permissions().mode() & 0o777, 0o644);
+        assert_eq!(
+            fs::metadata(&new).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
         fs::set_permissions(&new, fs::Permissions::from_mode(0o640)).unwrap();
         write_atomic(&new, b"y").unwrap();
-        assert_eq!(fs::metadata(&new).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(
+            fs::metadata(&new).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
     }
 }
