@@ -1,42 +1,16 @@
 //! `smsmig assess`, run as the real binary over the sample hierarchy and the variants in
 //! `testdata/assess/`: text and JSON output, and the exit codes 0 / 1 / 2.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn settings() -> insta::Settings {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/cli");
-    std::fs::create_dir_all(dir).unwrap();
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(std::fs::canonicalize(dir).unwrap());
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
-}
-
-fn testdata() -> PathBuf {
-    std::fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")).unwrap()
-}
-
-fn fixture(rel: &str) -> String {
-    testdata().join(rel).display().to_string()
-}
+use common::{fixture, settings, testdata, transcript};
 
 /// Run `smsmig` with `args`; exit code, stdout and stderr with the testdata path filtered.
 fn smsmig(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_smsmig"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    let code = output.status.code().unwrap();
-    let root = testdata().display().to_string();
-    let filter = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&root, "<testdata>");
-    (code, filter(&output.stdout), filter(&output.stderr))
-}
-
-fn transcript(code: i32, stdout: &str, stderr: &str) -> String {
-    format!("exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}")
+    common::smsmig(args)
+        .filter(&testdata(), "<testdata>")
+        .run()
+        .into_parts()
 }
 
 #[test]

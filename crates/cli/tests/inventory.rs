@@ -2,46 +2,20 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn settings() -> insta::Settings {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/cli");
-    std::fs::create_dir_all(dir).unwrap();
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(std::fs::canonicalize(dir).unwrap());
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
-}
+mod common;
 
-fn testdata() -> PathBuf {
-    std::fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")).unwrap()
-}
-
-fn fixture(rel: &str) -> String {
-    testdata().join(rel).display().to_string()
-}
+use common::{fixture, settings, testdata};
 
 /// Run `smsmig` with `args` and extra environment; exit code and a path-filtered rendering.
 fn smsmig_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_smsmig"));
-    cmd.args(args)
-        .env_remove("NO_COLOR")
-        .env_remove("SMSMIG_SQL_PASSWORD");
+    let mut cmd = common::smsmig(args).env_remove("SMSMIG_SQL_PASSWORD");
     for (k, v) in env {
-        cmd.env(k, v);
+        cmd = cmd.env(k, v);
     }
-    let output = cmd.output().unwrap();
-    let code = output.status.code().unwrap();
-    let root = testdata().display().to_string();
-    let filter = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&root, "<testdata>");
-    let text = format!(
-        "exit: {code}\n--- stdout\n{}--- stderr\n{}",
-        filter(&output.stdout),
-        filter(&output.stderr)
-    );
-    (code, text)
+    cmd.filter(&testdata(), "<testdata>")
+        .run()
+        .code_and_transcript()
 }
 
 fn smsmig(args: &[&str]) -> (i32, String) {

@@ -1,43 +1,24 @@
 //! `smsmig log prereq|setup`, run as the real binary over the fixtures in `testdata/logs`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn settings() -> insta::Settings {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/cli");
-    std::fs::create_dir_all(dir).unwrap();
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(std::fs::canonicalize(dir).unwrap());
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
-}
+use common::settings;
 
-fn testdata() -> PathBuf {
-    std::fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/logs"))
-        .unwrap()
+/// The log fixtures' directory, `testdata/logs`.
+fn logs() -> std::path::PathBuf {
+    common::testdata_dir("logs")
 }
 
 /// Run `smsmig` with `args`; returns the exit code and a rendering with paths filtered.
 fn smsmig(args: &[&str]) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_smsmig"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    let code = output.status.code().unwrap();
-    let root = testdata().display().to_string();
-    let filter = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&root, "<testdata>");
-    let text = format!(
-        "exit: {code}\n--- stdout\n{}--- stderr\n{}",
-        filter(&output.stdout),
-        filter(&output.stderr)
-    );
-    (code, text)
+    common::smsmig(args)
+        .filter(&logs(), "<testdata>")
+        .run()
+        .code_and_transcript()
 }
 
 fn fixture(rel: &str) -> String {
-    testdata().join(rel).display().to_string()
+    common::fixture_in("logs", rel)
 }
 
 #[test]
@@ -70,7 +51,7 @@ fn prereq_json_carries_the_schema() {
         &fixture("prereq/secondary_summary_utf16be.log"),
     ]);
     assert_eq!(code, 1);
-    let output = Command::new(env!("CARGO_BIN_EXE_smsmig"))
+    let output = common::command()
         .args(["--format", "json", "log", "prereq"])
         .arg(fixture("prereq/truncated_mid_query_utf16le.log"))
         .output()
@@ -171,6 +152,6 @@ fn unreadable_input_exits_2() {
         assert_eq!(code, 2, "{name}");
         settings().bind(|| insta::assert_snapshot!(name, text));
     }
-    let dir = testdata().display().to_string();
+    let dir = logs().display().to_string();
     assert_eq!(smsmig(&["log", "setup", &dir]).0, 2);
 }

@@ -3,49 +3,20 @@
 //! rendering, JSON, exit codes, and what split writes or refuses to write.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/mof")
-        .canonicalize()
-        .unwrap()
-}
+mod common;
 
-fn settings() -> insta::Settings {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/cli"));
-    fs::create_dir_all(dir).unwrap();
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(dir.canonicalize().unwrap());
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
-}
+use common::settings;
 
 /// Run `smsmig <args>` in `testdata/mof` (so fixture paths print relative); returns the exit
 /// code and a rendering of both streams with `tmp` (when given) replaced by `<tmp>`.
 fn run(args: &[&str], tmp: Option<&Path>) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_smsmig"))
-        .args(args)
-        .current_dir(testdata())
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    let code = output.status.code().unwrap();
-    let filter = |bytes: &[u8]| {
-        let text = String::from_utf8_lossy(bytes).into_owned();
-        match tmp {
-            Some(t) => text.replace(&t.display().to_string(), "<tmp>"),
-            None => text,
-        }
-    };
-    let text = format!(
-        "exit: {code}\n--- stdout\n{}--- stderr\n{}",
-        filter(&output.stdout),
-        filter(&output.stderr)
-    );
-    (code, text)
+    let mut cmd = common::smsmig(args).current_dir(&common::testdata_dir("mof"));
+    if let Some(tmp) = tmp {
+        cmd = cmd.filter(tmp, "<tmp>");
+    }
+    cmd.run().code_and_transcript()
 }
 
 #[test]

@@ -3,28 +3,19 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+
+use common::settings;
 
 fn scenario() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/hinv")
-        .canonicalize()
-        .unwrap()
-}
-
-fn settings() -> insta::Settings {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/cli"));
-    fs::create_dir_all(dir).unwrap();
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(dir.canonicalize().unwrap());
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
+    common::testdata_dir("hinv")
 }
 
 /// Run `smsmig --color never mof migrate <args>` in the scenario directory.
 fn smsmig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_smsmig"))
+    common::command()
         .current_dir(scenario())
         .args(["--color", "never", "mof", "migrate"])
         .args(args)
@@ -141,7 +132,7 @@ fn apply_writes_backups_and_the_files_check_clean() {
     let written = fs::read(dir.path().join("configuration.mof")).unwrap();
     assert_eq!(&written[..2], [0xFF, 0xFE], "still UTF-16LE with BOM");
     // The applied files pass `smsmig mof check`.
-    let check = Command::new(env!("CARGO_BIN_EXE_smsmig"))
+    let check = common::command()
         .args(["--color", "never", "mof", "check"])
         .arg(dir.path().join("configuration.mof"))
         .arg(dir.path().join("SMS_def.mof"))

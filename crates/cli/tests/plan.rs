@@ -2,46 +2,21 @@
 //! `testdata/plan/`: the dry run (steps, findings, before/after diff, verification), the JSON
 //! document, writing artifacts, refusing to write them, and exit codes 0 / 1 / 2.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use serde_json::Value;
 
-fn settings() -> insta::Settings {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/cli");
-    std::fs::create_dir_all(dir).unwrap();
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(std::fs::canonicalize(dir).unwrap());
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
-}
+mod common;
 
-fn testdata() -> PathBuf {
-    std::fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")).unwrap()
-}
-
-fn fixture(rel: &str) -> String {
-    testdata().join(rel).display().to_string()
-}
+use common::{fixture, settings, testdata, transcript};
 
 /// Run `smsmig` with `args`; exit code, stdout and stderr with testdata and `out` filtered.
 fn smsmig(args: &[&str], out: Option<&Path>) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_smsmig"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    let code = output.status.code().unwrap();
-    let root = testdata().display().to_string();
-    let filter = |bytes: &[u8]| {
-        let mut s = String::from_utf8_lossy(bytes).replace(&root, "<testdata>");
-        if let Some(out) = out {
-            s = s.replace(&out.display().to_string(), "<out>");
-        }
-        s
-    };
-    (code, filter(&output.stdout), filter(&output.stderr))
+    let mut cmd = common::smsmig(args).filter(&testdata(), "<testdata>");
+    if let Some(out) = out {
+        cmd = cmd.filter(out, "<out>");
+    }
+    cmd.run().into_parts()
 }
 
 fn plan_args<'a>(target: &'a str, extra: &[&'a str]) -> Vec<String> {
@@ -60,10 +35,6 @@ fn run(target: &str, extra: &[&str], out: Option<&Path>) -> (i32, String, String
     let args = plan_args(target, extra);
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     smsmig(&refs, out)
-}
-
-fn transcript(code: i32, stdout: &str, stderr: &str) -> String {
-    format!("exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}")
 }
 
 #[test]

@@ -8,7 +8,7 @@
 //! - [`load`]: loading an export directory, with located [`LoadError`]s and [`Finding`]s.
 //! - `pull` (feature `mssql`): the live extraction through tiberius.
 //! - [`summary`]: the per-site summary `smsmig inventory show` prints.
-//! - [`write`]: writing a model back as an export directory.
+//! - [`write`](mod@write): writing a model back as an export directory.
 //! - [`synth`]: synthetic hierarchies of any size, and the sample hierarchy.
 
 mod csv_read;

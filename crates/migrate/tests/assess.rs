@@ -12,25 +12,9 @@ use smsmig_migrate::assess::{assess, Assessment, Severity, Verdict, RULES};
 use smsmig_migrate::inventory::synth::{generate, SynthConfig};
 use smsmig_migrate::inventory::{load_dir, Inventory, SiteType};
 
-fn settings() -> insta::Settings {
-    let dir = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../snapshots/migrate"
-    ));
-    std::fs::create_dir_all(dir).expect("snapshot directory");
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(dir.canonicalize().expect("snapshots/migrate"));
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
-}
+mod common;
 
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata")
-        .canonicalize()
-        .expect("testdata exists")
-}
+use common::{settings, testdata};
 
 /// Every fixture that loads: the sample, then the variants by name (not `invalid`, which
 /// exists to fail loading).

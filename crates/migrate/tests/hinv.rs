@@ -10,21 +10,12 @@ use smsmig_migrate::hinv::{
 };
 use smsmig_mof::edit::TextEdit;
 
+mod common;
+
+use common::settings;
+
 fn scenario() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/hinv")
-}
-
-fn settings() -> insta::Settings {
-    let dir = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../snapshots/migrate"
-    ));
-    fs::create_dir_all(dir).unwrap();
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(dir.canonicalize().unwrap());
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
 }
 
 fn sources(baseline: bool) -> Sources {

@@ -3,27 +3,16 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use smsmig_migrate::inventory::{
     extraction_script, load_dir, summarize, synth, write_dir, Loaded, SecurityMode, SiteType,
     TABLES,
 };
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+mod common;
 
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(workspace().join("snapshots/migrate"));
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
-}
+use common::{settings, workspace};
 
 /// A readable rendering of a load: the site tree, totals and findings.
 fn render(loaded: &Loaded) -> String {

@@ -16,15 +16,9 @@ use sqlparser::dialect::MsSqlDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
-fn settings() -> insta::Settings {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/migrate");
-    std::fs::create_dir_all(dir).unwrap();
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(std::fs::canonicalize(dir).unwrap());
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
-}
+mod common;
+
+use common::settings;
 
 fn fixture(rel: &str) -> File {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

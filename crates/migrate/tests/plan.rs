@@ -2,6 +2,8 @@
 //! targets of `testdata/plan/`, hostile names through every artifact, invalid targets, the
 //! verifier against hand-made violations, and a property test over synthetic hierarchies.
 
+mod common;
+
 #[path = "plan/hostile.rs"]
 mod hostile;
 #[path = "plan/invalid.rs"]

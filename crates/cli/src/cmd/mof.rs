@@ -71,6 +71,16 @@ fn load(paths: &[PathBuf]) -> anyhow::Result<SourceSet> {
     })
 }
 
+/// The diagnostics rendered for the terminal: all of them, or only the errors under `--quiet`.
+fn render_shown(views: &[FileView<'_>], diagnostics: &[Diagnostic], out: &Output) -> String {
+    let shown: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| !out.quiet || d.is_error())
+        .cloned()
+        .collect();
+    render_set(views, &shown, out.color)
+}
+
 fn run_check(args: &MofCheckArgs, out: &mut Output) -> anyhow::Result<Exit> {
     let set = load(&args.paths)?;
     let diagnostics = check(&set);
@@ -85,12 +95,7 @@ fn run_check(args: &MofCheckArgs, out: &mut Output) -> anyhow::Result<Exit> {
         };
         out.write_json(&report)?;
     } else {
-        let shown: Vec<Diagnostic> = diagnostics
-            .iter()
-            .filter(|d| !out.quiet || d.is_error())
-            .cloned()
-            .collect();
-        let text = render_set(&views, &shown, out.color);
+        let text = render_shown(&views, &diagnostics, out);
         out.write_all(text.as_bytes())?;
         if out.verbose > 0 {
             for id in set.ids() {
@@ -130,12 +135,7 @@ fn run_split(args: &MofSplitArgs, out: &mut Output) -> anyhow::Result<Exit> {
             };
             out.write_json(&report)?;
         } else {
-            let shown: Vec<Diagnostic> = diagnostics
-                .iter()
-                .filter(|d| !out.quiet || d.is_error())
-                .cloned()
-                .collect();
-            out.write_all(render_set(&views, &shown, out.color).as_bytes())?;
+            out.write_all(render_shown(&views, &diagnostics, out).as_bytes())?;
         }
         out.flush()?;
         eprintln!(

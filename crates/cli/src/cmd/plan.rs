@@ -17,7 +17,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 use serde_json::{json, Value};
 use smsmig_migrate::inventory::{load_dir, Inventory, Severity};
-use smsmig_migrate::plan::describe::{describe, plain};
+use smsmig_migrate::plan::describe::{dependencies, describe, plain};
 use smsmig_migrate::plan::{
     artifacts, plan, verify, Action, Artifact, BoundaryRef, Phase, Plan, Step, Target, TargetError,
     Verification,
@@ -27,9 +27,6 @@ use crate::args::PlanArgs;
 use crate::diff::unified;
 use crate::output::{Exit, Output};
 use crate::write::write_atomic;
-
-/// How many dependencies a text step line lists.
-const DEPS_SHOWN: usize = 6;
 
 pub(crate) fn run(args: PlanArgs, out: &mut Output) -> anyhow::Result<Exit> {
     let inv = load_dir(&args.inventory)
@@ -143,17 +140,9 @@ fn target_errors(
 }
 
 fn deps_text(step: &Step) -> String {
-    if step.depends_on.is_empty() {
+    let deps = dependencies(step);
+    if deps.is_empty() {
         return String::new();
-    }
-    let mut deps: Vec<String> = step
-        .depends_on
-        .iter()
-        .take(DEPS_SHOWN)
-        .map(ToString::to_string)
-        .collect();
-    if step.depends_on.len() > DEPS_SHOWN {
-        deps.push(format!("{} more", step.depends_on.len() - DEPS_SHOWN));
     }
     format!("  (after {})", deps.join(", "))
 }
@@ -176,7 +165,6 @@ fn render_text(
     written: &[PathBuf],
 ) -> anyhow::Result<()> {
     let mut t = String::new();
-    let count = |s: Severity| plan.findings.iter().filter(|f| f.severity == s).count();
     if !out.quiet {
         let _ = writeln!(
             t,
@@ -185,9 +173,9 @@ fn render_text(
             plan.sites.len(),
             plan.waves.len(),
             plan.steps.len(),
-            count(Severity::Error),
-            count(Severity::Warning),
-            count(Severity::Info)
+            plan.finding_count(Severity::Error),
+            plan.finding_count(Severity::Warning),
+            plan.finding_count(Severity::Info)
         );
         t.push_str("## Steps\n");
         for step in &plan.steps {

@@ -11,31 +11,9 @@
 //! Info findings change nothing about the verdict; "cannot tell" rules are info findings that
 //! name a fact the inventory does not carry.
 
-use std::fmt;
-
-use serde::Serialize;
-
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Worth knowing, or a fact to check by hand.
-    Info,
-    /// Setup will run, but this should be fixed before the upgrade.
-    Warning,
-    /// Setup will fail, or the site cannot be upgraded yet.
-    Error,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Info => "info",
-            Self::Warning => "warning",
-            Self::Error => "error",
-        })
-    }
-}
+/// How serious a finding is: the scale inventory findings use (and plan findings), so a load
+/// and an assessment rank and render their findings alike.
+pub use crate::inventory::Severity;
 
 /// One assessment rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -7,15 +7,20 @@ use serde::Serialize;
 
 use super::model::SiteCode;
 
-/// How serious a finding is.
+/// How serious a finding is. One scale for every finding about an estate: a load's (here), the
+/// assessment's (`assess::Severity`) and the plan's (`plan::Severity`) are this type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
-    /// Worth knowing; nothing is wrong with the data.
+    /// Worth knowing, or a fact to check by hand: nothing is wrong with the data, and the
+    /// assessment's verdict does not change.
     Info,
-    /// The data is incomplete or inconsistent; the record was kept (or skipped, as said).
+    /// The data is incomplete or inconsistent (the record was kept, or skipped as said); for an
+    /// assessment, Setup will run but this should be fixed before the upgrade.
     Warning,
-    /// The data is ambiguous (e.g. two rows with one key); results may be wrong.
+    /// The data is ambiguous (e.g. two rows with one key) and results may be wrong; for an
+    /// assessment, Setup will fail or the site cannot be upgraded yet; for a plan, it must not
+    /// be carried out as it stands.
     Error,
 }
 

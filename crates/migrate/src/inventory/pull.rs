@@ -2,7 +2,7 @@
 //! and write the same CSV directory the offline route produces.
 //!
 //! Read-only by construction: the only statements sent are the catalogue lookup (parameterised)
-//! and the `SELECT`s of [`schema`](super::schema). Rows are streamed to disk as they arrive, so
+//! and the `SELECT`s of [`super::schema`]. Rows are streamed to disk as they arrive, so
 //! no table is held in memory; every row also goes through [`map_row`](super::map::map_row),
 //! the mapping the CSV loader uses, so bad data is reported at pull time. SQL Server 2000,
 //! which tiberius cannot log in to, is recognised from its PRELOGIN answer and sent to the

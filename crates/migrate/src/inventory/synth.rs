@@ -441,19 +441,24 @@ fn pick_address(rng: &mut Rng, index: &[(SiteCode, Vec<u32>)], site: SiteCode) -
     Some(Ipv4Addr::from(subnet + 1 + rng.below(254) as u32))
 }
 
-/// The built-in collections every SMS 2003 site has (a subset).
-pub(crate) fn builtin_collections() -> Vec<Collection> {
-    let query = |id: &str, name: &str, wql: &str| Collection {
+/// A collection with one query rule named like the collection, limited to `limit_to` if given.
+fn query_collection(id: &str, name: &str, wql: &str, limit_to: Option<&str>) -> Collection {
+    Collection {
         id: id.to_owned(),
         name: name.to_owned(),
         comment: None,
         rules: vec![CollectionRule::Query {
             name: name.to_owned(),
             wql: wql.to_owned(),
-            limit_to: None,
+            limit_to: limit_to.map(str::to_owned),
         }],
         subcollections: Vec::new(),
-    };
+    }
+}
+
+/// The built-in collections every SMS 2003 site has (a subset).
+pub(crate) fn builtin_collections() -> Vec<Collection> {
+    let query = |id: &str, name: &str, wql: &str| query_collection(id, name, wql, None);
     vec![
         query("SMS00001", "All Systems", "select * from SMS_R_System"),
         query(

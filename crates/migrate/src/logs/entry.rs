@@ -273,6 +273,30 @@ impl<R: Read> Entries<R> {
     }
 }
 
+/// Read every entry of `input`, handing each to `feed`, and return how the file was read with the
+/// reader's issues: the common front half of the prereq and setup analyses.
+///
+/// # Errors
+/// [`LogError::Io`] when reading fails; [`LogError::NoEntries`] when the input holds no
+/// timestamped entry at all.
+pub(crate) fn read_entries<R: Read>(
+    input: R,
+    mut feed: impl FnMut(&Entry),
+) -> Result<(SourceInfo, Issues), LogError> {
+    let mut entries = Entries::new(LogReader::new(input)?);
+    while let Some(entry) = entries.next_entry()? {
+        feed(&entry);
+    }
+    let source = entries.source_info();
+    if source.entries == 0 {
+        return Err(LogError::NoEntries {
+            lines: source.lines,
+            encoding: source.encoding,
+        });
+    }
+    Ok((source, entries.take_issues()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,11 +25,11 @@ use nom::sequence::{delimited, pair, preceded, terminated, tuple};
 use nom::IResult;
 use serde::Serialize;
 
-use super::entry::{Entries, Entry, EntryShape};
+use super::entry::{read_entries, Entry, EntryShape};
 use super::fixes::{normalize, rule_fix, KnownFix};
 use super::line::Stamp;
 use super::sql::{make_runnable, RunnableQuery};
-use super::{clip, IssueKind, Issues, LogError, LogIssue, LogReader, SourceInfo};
+use super::{clip, IssueKind, Issues, LogError, LogIssue, SourceInfo};
 
 type Res<'a, T> = IResult<&'a str, T, VerboseError<&'a str>>;
 
@@ -139,19 +139,8 @@ impl PrereqReport {
 /// [`LogError::Io`] when reading fails; [`LogError::NoEntries`] when the input holds no
 /// timestamped entry at all.
 pub fn analyze_prereq<R: Read>(input: R) -> Result<PrereqReport, LogError> {
-    let mut entries = Entries::new(LogReader::new(input)?);
     let mut builder = Builder::default();
-    while let Some(entry) = entries.next_entry()? {
-        builder.feed(&entry);
-    }
-    let source = entries.source_info();
-    if source.entries == 0 {
-        return Err(LogError::NoEntries {
-            lines: source.lines,
-            encoding: source.encoding,
-        });
-    }
-    let mut issues = entries.take_issues();
+    let (source, mut issues) = read_entries(input, |entry| builder.feed(entry))?;
     issues.extend(builder.issues);
     issues.items.sort_by_key(|i| i.line);
     let mut counts = PrereqCounts::default();

@@ -22,12 +22,12 @@ use nom::sequence::{pair, preceded, tuple};
 use nom::IResult;
 use serde::Serialize;
 
-use super::entry::{Entries, Entry};
+use super::entry::{read_entries, Entry};
 use super::fixes::{
     match_setup, release_of, release_of_build, KnownFix, SetupMilestone, SetupProblem, Severity,
     MILESTONES,
 };
-use super::{clip, Issues, LogError, LogReader, SourceInfo};
+use super::{clip, Issues, LogError, SourceInfo};
 
 type Res<'a, T> = IResult<&'a str, T, VerboseError<&'a str>>;
 
@@ -161,19 +161,9 @@ pub struct SetupReport {
 /// [`LogError::Io`] when reading fails; [`LogError::NoEntries`] when the input holds no
 /// timestamped entry at all.
 pub fn analyze_setup<R: Read>(input: R) -> Result<SetupReport, LogError> {
-    let mut entries = Entries::new(LogReader::new(input)?);
     let mut builder = Builder::default();
-    while let Some(entry) = entries.next_entry()? {
-        builder.feed(&entry);
-    }
-    let source = entries.source_info();
-    if source.entries == 0 {
-        return Err(LogError::NoEntries {
-            lines: source.lines,
-            encoding: source.encoding,
-        });
-    }
-    Ok(builder.finish(source, entries.take_issues()))
+    let (source, issues) = read_entries(input, |entry| builder.feed(entry))?;
+    Ok(builder.finish(source, issues))
 }
 
 #[derive(Debug, Default)]

@@ -171,6 +171,24 @@ pub fn describe(inv: &Inventory, plan: &Plan, step: &Step) -> Vec<Piece> {
     out
 }
 
+/// How many of a step's dependencies [`dependencies`] lists before summarising the rest.
+pub const DEPS_SHOWN: usize = 6;
+
+/// The step's dependencies as a description lists them: the first [`DEPS_SHOWN`] sequence
+/// numbers, then `N more` for the rest; empty when the step depends on nothing.
+pub fn dependencies(step: &Step) -> Vec<String> {
+    let mut deps: Vec<String> = step
+        .depends_on
+        .iter()
+        .take(DEPS_SHOWN)
+        .map(ToString::to_string)
+        .collect();
+    if step.depends_on.len() > DEPS_SHOWN {
+        deps.push(format!("{} more", step.depends_on.len() - DEPS_SHOWN));
+    }
+    deps
+}
+
 /// Render pieces as plain text: codes as they are, names quoted with control characters
 /// escaped.
 pub fn plain(pieces: &[Piece]) -> String {

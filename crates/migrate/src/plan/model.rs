@@ -504,9 +504,14 @@ impl Plan {
 
     /// Number of findings at error severity.
     pub fn error_count(&self) -> usize {
+        self.finding_count(Severity::Error)
+    }
+
+    /// Number of findings at `severity`.
+    pub fn finding_count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.severity == Severity::Error)
+            .filter(|f| f.severity == severity)
             .count()
     }
 

@@ -236,18 +236,24 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// Records that `site`, used where a new site is needed, is not one: an SMS site of the
+    /// inventory, or no site at all.
+    fn not_a_new_site(&mut self, site: SiteCode) {
+        let kind = if self.inv.site(site).is_some() {
+            ViolationKind::WrongProduct {
+                site,
+                expected: "ConfigMgr",
+            }
+        } else {
+            ViolationKind::UnknownSite { site }
+        };
+        self.violation(kind);
+    }
+
     /// True when `site` is a built ConfigMgr site; records a violation otherwise.
     fn configmgr_site(&mut self, site: SiteCode) -> bool {
         if !self.new_sites.contains_key(&site) {
-            let kind = if self.inv.site(site).is_some() {
-                ViolationKind::WrongProduct {
-                    site,
-                    expected: "ConfigMgr",
-                }
-            } else {
-                ViolationKind::UnknownSite { site }
-            };
-            self.violation(kind);
+            self.not_a_new_site(site);
             false
         } else if !self.built.contains(&site) {
             self.violation(ViolationKind::SiteNotBuilt { site });
@@ -259,15 +265,7 @@ impl<'a> Sim<'a> {
 
     fn create(&mut self, site: SiteCode) {
         let Some(new) = self.new_sites.get(&site).copied() else {
-            let kind = if self.inv.site(site).is_some() {
-                ViolationKind::WrongProduct {
-                    site,
-                    expected: "ConfigMgr",
-                }
-            } else {
-                ViolationKind::UnknownSite { site }
-            };
-            self.violation(kind);
+            self.not_a_new_site(site);
             return;
         };
         if self.built.contains(&site) {

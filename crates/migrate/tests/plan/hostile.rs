@@ -5,9 +5,8 @@ use smsmig_migrate::inventory::{Boundary, BoundaryKind, CollectionRule, Inventor
 use smsmig_migrate::plan::Artifact;
 use smsmig_mof::syntax::{Instance, ValueKind};
 
-use crate::support::{
-    checked_text, clean_artifacts, planned, sample_inventory, settings, slug, target_text,
-};
+use crate::common::settings;
+use crate::support::{checked_text, clean_artifacts, planned, sample_inventory, slug, target_text};
 
 const HOU_NAME: &str = "Houston \"Main\" & <Co> 100%";
 const AD_SITE: &str = "=Houston, \"HQ\" & 100%";

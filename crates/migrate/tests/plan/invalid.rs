@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use smsmig_migrate::plan::{Target, TargetError};
 
-use crate::support::{sample_inventory, settings};
+use crate::common::settings;
+use crate::support::sample_inventory;
 
 /// `line:column` of a byte offset (1-based, columns in characters).
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -51,7 +52,7 @@ fn invalid_targets_report_every_problem() {
 #[test]
 fn each_promised_error_has_a_fixture() {
     let inv = sample_inventory();
-    let dir = crate::support::workspace().join("testdata/plan/invalid");
+    let dir = crate::common::workspace().join("testdata/plan/invalid");
     let mut codes = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();

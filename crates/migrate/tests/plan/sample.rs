@@ -5,8 +5,9 @@ use smsmig_migrate::plan::{
     artifacts, plan, Action, ArtifactError, FindingKind, ObjectKind, Phase, Severity,
 };
 
+use crate::common::settings;
 use crate::support::{
-    checked_text, clean_artifacts, planned, render_plan, sample_inventory, settings, slug, target,
+    checked_text, clean_artifacts, planned, render_plan, sample_inventory, slug, target,
     target_text,
 };
 

@@ -1,7 +1,7 @@
-//! Shared helpers: snapshot settings, fixtures, readable renderings, artifact checks.
+//! Shared helpers: fixtures, readable renderings, artifact checks (snapshot settings and paths
+//! are in `common`, shared with the other test files).
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use smsmig_migrate::inventory::synth::sample;
 use smsmig_migrate::inventory::Inventory;
@@ -10,17 +10,7 @@ use smsmig_migrate::plan::{
     artifacts, plan, verify, Artifact, ArtifactEncoding, Plan, Target, Verification,
 };
 
-pub(crate) fn workspace() -> PathBuf {
-    std::fs::canonicalize(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).expect("workspace")
-}
-
-pub(crate) fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(workspace().join("snapshots/migrate"));
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
-}
+use crate::common::workspace;
 
 pub(crate) fn target_text(name: &str) -> String {
     let path = workspace().join("testdata/plan").join(name);

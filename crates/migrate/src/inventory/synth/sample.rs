@@ -7,8 +7,8 @@
 use std::net::Ipv4Addr;
 
 use super::{
-    builtin_collections, make_client, site, ClientSpec, OsProfile, Rng, NT4, SMS_VERSIONS, VISTA,
-    W2003, W2K_SP3, W2K_SP4, XP_SP1, XP_SP2,
+    builtin_collections, make_client, query_collection, site, ClientSpec, OsProfile, Rng, NT4,
+    SMS_VERSIONS, VISTA, W2003, W2K_SP3, W2K_SP4, XP_SP1, XP_SP2,
 };
 use crate::inventory::model::{
     Advertisement, Boundary, BoundaryKind, ClientType, Collection, CollectionRule, Inventory,
@@ -272,17 +272,6 @@ fn ad_site_of(site: &str, third_octet: u8) -> String {
 
 fn sample_collections(inv: &Inventory) -> Vec<Collection> {
     let mut cols = builtin_collections();
-    let query = |id: &str, name: &str, wql: &str, limit: Option<&str>| Collection {
-        id: id.to_owned(),
-        name: name.to_owned(),
-        comment: None,
-        rules: vec![CollectionRule::Query {
-            name: name.to_owned(),
-            wql: wql.to_owned(),
-            limit_to: limit.map(str::to_owned),
-        }],
-        subcollections: Vec::new(),
-    };
     let direct = |id: &str, name: &str, prefix: &str, count: usize| Collection {
         id: id.to_owned(),
         name: name.to_owned(),
@@ -300,7 +289,7 @@ fn sample_collections(inv: &Inventory) -> Vec<Collection> {
         subcollections: Vec::new(),
     };
     cols[0].subcollections = vec!["HOU00010".to_owned(), "SAT00001".to_owned()];
-    let mut houston = query(
+    let mut houston = query_collection(
         "HOU00010",
         "Houston Workstations",
         "select * from SMS_R_System where SMSAssignedSites = \"HOU\" and \
@@ -309,7 +298,7 @@ fn sample_collections(inv: &Inventory) -> Vec<Collection> {
     );
     houston.subcollections = vec!["HOU00011".to_owned(), "HOU00012".to_owned()];
     cols.push(houston);
-    cols.push(query(
+    cols.push(query_collection(
         "HOU00011",
         "Windows XP SP1 Workstations",
         "select * from SMS_R_System inner join SMS_G_System_OPERATING_SYSTEM on \
@@ -318,14 +307,14 @@ fn sample_collections(inv: &Inventory) -> Vec<Collection> {
         Some("HOU00010"),
     ));
     cols.push(direct("HOU00012", "Upgrade Pilot", "HOU-WS", 6));
-    cols.push(query(
+    cols.push(query_collection(
         "DAL00001",
         "Dallas Servers",
         "select * from SMS_R_System where SMSAssignedSites = \"DAL\" and \
          OperatingSystemNameandVersion like \"%Server%\"",
         None,
     ));
-    cols.push(query(
+    cols.push(query_collection(
         "SAT00001",
         "Legacy Clients",
         "select * from SMS_R_System where ClientType = 0 and Client = 1",
