@@ -3,7 +3,7 @@
 //!
 //! Read-only by construction: the only statements sent are the catalogue lookup (parameterised)
 //! and the `SELECT`s of [`super::schema`]. Rows are streamed to disk as they arrive, so
-//! no table is held in memory; every row also goes through [`map_row`](super::map::map_row),
+//! no table is held in memory; every row also goes through [`super::map::map_row`],
 //! the mapping the CSV loader uses, so bad data is reported at pull time. SQL Server 2000,
 //! which tiberius cannot log in to, is recognised from its PRELOGIN answer and sent to the
 //! offline route. The password is handed in by the caller and never logged or put in errors.
