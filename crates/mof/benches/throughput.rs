@@ -89,6 +89,9 @@ fn main() {
         .map(|p| SourceFile::decode(&std::fs::read(p).expect("read")).text)
         .collect();
     measure("parse   CIM 2.49 schema", &cim, 5, parse_items);
+    measure("parse   CIM 2.49 schema, pest path only", &cim, 5, |t| {
+        smsmig_mof::parse::parse_reference(t).document.items.len()
+    });
 
     let mut minimof = Vec::new();
     mof_files(&corpus().join("minimof"), &mut minimof);

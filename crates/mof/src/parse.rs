@@ -1,14 +1,18 @@
 //! Parsing MOF text into the lossless [`Document`] (DESIGN §3.2–3.3).
 //!
 //! The text is parsed one top-level item at a time: the trivia before an item is scanned by hand
-//! ([`scan`]), then the grammar's `item` rule runs at the item's first token and its pairs are
-//! converted ([`convert`]). When an item does not parse, the error is recorded
-//! ([`diagnose`]), the region up to the next plausible item start becomes an
+//! (`parse/scan.rs`), then the grammar's `item` rule runs at the item's first token and its pairs are
+//! converted (`parse/convert.rs`). When an item does not parse, the error is recorded
+//! (`parse/diagnose.rs`), the region up to the next plausible item start becomes an
 //! [`ItemKind::Error`] item, and parsing goes on, so one call reports every syntax error and
 //! the items' `leading` and `span` plus the document's `trailing` still tile the whole text.
+//!
+//! Before any of that, the hand-written parser in `parse/fast.rs` tries the whole text: it mirrors the
+//! grammar for well-formed input and gives up on anything else, when the pest path runs.
 
 mod convert;
 mod diagnose;
+mod fast;
 mod scan;
 
 use pest::Parser as _;
@@ -47,6 +51,28 @@ impl Parsed {
 /// carries the namespace it switches to.
 #[must_use]
 pub fn parse(text: &str) -> Parsed {
+    match fast::document(text) {
+        Some(document) => Parsed {
+            document,
+            errors: Vec::new(),
+        },
+        None => parse_reference(text),
+    }
+}
+
+/// The hand-written fast path alone: the document of a well-formed `text`, or `None` when it
+/// gives up. For the differential tests; use [`parse`].
+#[doc(hidden)]
+#[must_use]
+pub fn parse_fast(text: &str) -> Option<Document> {
+    fast::document(text)
+}
+
+/// The pest path alone, the reference the fast path is tested against. For the differential
+/// tests; use [`parse`].
+#[doc(hidden)]
+#[must_use]
+pub fn parse_reference(text: &str) -> Parsed {
     let mut errors = Vec::new();
     let mut builder = Builder::default();
     // The grammar recurses once per bracket level; bound it before running it.

@@ -233,7 +233,7 @@ pub struct DataType {
 
 /// Array suffix of a property or parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "size", rename_all = "snake_case")]
 pub enum ArraySpec {
     /// `[]`.
     Unbounded,
