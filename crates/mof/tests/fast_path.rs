@@ -157,6 +157,10 @@ fn corner_cases() {
         ("  // only a comment\n/* and a block */ ", true),
         ("/* open", false),
         ("#pragma autorecover\n", true),
+        // Found by fuzzing: a line comment at the end of the file, with no newline.
+        ("// head\n#pragma na// Eve", true),
+        ("#pragma autorecover // tail", true),
+        ("class A {}; // tail \"//\"", true),
         ("# \t PRAGMA namespace(\"\\\\\\\\.\\\\root\\\\x\");;", false),
         ("#pragma namespace(\"\\\\\\\\.\\\\root\\\\x\")\nclass A {};", true),
         ("#pragma deleteclass(\"A\", NOFAIL) // c\n", true),

@@ -1,5 +1,6 @@
 //! Fuzz target `parse`: arbitrary bytes are decoded, parsed and the whole tree walked; nothing
-//! may panic, and the tiles must cover the text.
+//! may panic, and the tiles must cover the text. Whenever the hand-written fast path accepts
+//! the text, the pest reference parser must accept it too and build the identical tree.
 //!
 //! Run from `crates/mof`: `RUSTC_BOOTSTRAP=1 cargo fuzz run parse -- -max_total_time=600`.
 //! The checker's stages (`check`, `split`) run on the same bytes in `check_and_split`.
@@ -14,6 +15,7 @@ fuzz_target!(|bytes: &[u8]| {
     let source = SourceFile::decode(bytes);
     let parsed = parse(&source.text);
     check(&source, &parsed);
+    differential(&source.text);
     exercise(&source, &parsed);
     check_and_split(bytes);
 });
@@ -34,6 +36,19 @@ fn check(source: &SourceFile, parsed: &Parsed) {
         let _ = index.line_col(text, error.span.start);
     }
     let _ = source.encode(text);
+}
+
+/// The fast path is an optimisation of the pest grammar, never a second dialect.
+fn differential(text: &str) {
+    if let Some(fast) = smsmig_mof::parse::parse_fast(text) {
+        let reference = smsmig_mof::parse::parse_reference(text);
+        assert!(reference.errors.is_empty(), "fast path accepted what pest rejects");
+        assert_eq!(
+            format!("{fast:?}"),
+            format!("{:?}", reference.document),
+            "fast path and pest disagree"
+        );
+    }
 }
 
 /// Walk the tree, touching every span; later stages go here too.

@@ -247,12 +247,30 @@ pub(super) fn last_token_end(text: &str, start: usize, upto: usize) -> usize {
 
 /// The end of `text[start..end]` without trailing trivia. Pest ends a rule whose last element
 /// is optional after the blanks and comments it skipped looking for it; spans must not.
-/// Only a region ending in a blank or `/` can end in trivia, so others are returned unscanned.
+/// Only a region ending in a blank or `/`, or one whose last line holds a `//` comment that may
+/// run to the end of the text without a newline, can end in trivia; others are returned
+/// unscanned.
 pub(crate) fn tight_end(text: &str, start: usize, end: usize) -> usize {
-    match text.as_bytes()[start..end].last() {
-        Some(&b) if is_blank(b) || b == b'/' => last_token_end(text, start, end),
-        _ => end,
+    let region = &text.as_bytes()[start..end];
+    let may_end_in_trivia = match region.last() {
+        Some(&b) => is_blank(b) || b == b'/' || last_line_has_line_comment(region),
+        None => false,
+    };
+    if may_end_in_trivia {
+        last_token_end(text, start, end)
+    } else {
+        end
     }
+}
+
+/// True when the last line of `region` contains `//` (possibly inside a string: then the scan
+/// that follows finds no trivia, which is only slower, never wrong).
+fn last_line_has_line_comment(region: &[u8]) -> bool {
+    let line_start = region
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1);
+    region[line_start..].windows(2).any(|w| w == b"//")
 }
 
 /// True when brackets (`{`, `[`, `(`) nest deeper than `limit` anywhere in `text`.

@@ -145,6 +145,19 @@ fn spans_exclude_trivia_pest_skipped_for_optional_tails() {
     assert_eq!(m.params[0].span.slice(text), "[in] string p");
 }
 
+/// Found by the differential fuzzer: a `//` comment running to the end of the file without a
+/// newline ends in any character, and pest's path kept it in the pragma's span.
+#[test]
+fn line_comment_at_end_of_file_is_trailing_trivia() {
+    let text = "// head\n#pragma na// Eve";
+    let doc = ok(text);
+    assert_eq!(doc.items[0].span.slice(text), "#pragma na");
+    assert_eq!(doc.trailing.slice(text), "// Eve");
+    let text = "class A {}; // \"quoted // not a comment start\"";
+    let doc = ok(text);
+    assert_eq!(doc.items[0].span.slice(text), "class A {};");
+}
+
 #[test]
 fn namespace_pragma_carries_the_namespace_it_sets() {
     let doc = ok("class A {};\n#pragma namespace(\"root/WMI\")\nclass B {};");
