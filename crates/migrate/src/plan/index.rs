@@ -50,9 +50,16 @@ impl<T: Copy + Ord> IntervalIndex<T> {
         if limit == 0 {
             return;
         }
-        // (node, first leaf, leaf count) — an explicit stack keeps the recursion shallow.
-        let mut stack = vec![(1usize, 0usize, self.width)];
-        while let Some((node, first, count)) = stack.pop() {
+        // (node, first leaf, leaf count) — an explicit stack keeps the recursion shallow. It
+        // lives on the call stack: queries run once per client and per entry, and a heap
+        // allocation each costs more than the walk. Each level pops one node and pushes at most
+        // two, so it never holds more than one entry per level plus one.
+        let mut stack = [(0usize, 0usize, 0usize); usize::BITS as usize + 1];
+        stack[0] = (1, 0, self.width);
+        let mut len = 1;
+        while len > 0 {
+            len -= 1;
+            let (node, first, count) = stack[len];
             if first >= limit || self.tree[node].map_or(true, |max| max < lo) {
                 continue;
             }
@@ -63,8 +70,9 @@ impl<T: Copy + Ord> IntervalIndex<T> {
                 continue;
             }
             let half = count / 2;
-            stack.push((2 * node + 1, first + half, half));
-            stack.push((2 * node, first, half));
+            stack[len] = (2 * node + 1, first + half, half);
+            stack[len + 1] = (2 * node, first, half);
+            len += 2;
         }
     }
 }

@@ -119,6 +119,9 @@ struct Planner<'a> {
     assigned: Vec<Option<SiteCode>>,
     /// Whether a wave has reassigned the client.
     reassigned: Vec<bool>,
+    /// Scratch for one wave's client selection: the primary chosen for each client (all
+    /// `None` between waves).
+    choice: Vec<Option<SiteCode>>,
     /// Whether the client was reported in two sites' boundaries.
     co_reported: Vec<bool>,
     /// Client indices by the SMS site they are assigned to in the inventory.
@@ -191,6 +194,7 @@ impl<'a> Planner<'a> {
             locations,
             assigned: inv.clients.iter().map(|c| c.assigned_site).collect(),
             reassigned: vec![false; inv.clients.len()],
+            choice: vec![None; inv.clients.len()],
             co_reported: vec![false; inv.clients.len()],
             by_site: group(
                 inv.clients
@@ -278,9 +282,17 @@ impl<'a> Planner<'a> {
     /// Decommission the chosen SMS sites bottom-up, each followed by its AD/WINS cleanup.
     fn cleanup(&mut self) {
         let inv = self.inv;
-        let depth = |code: SiteCode| inv.ancestors(code).len();
+        // Depths and children looked up once: asking the inventory per site scans every site
+        // (children) or climbs the tree per comparison, O(sites²) over a large hierarchy.
+        let depth: HashMap<SiteCode, usize> = self
+            .target
+            .decommission
+            .iter()
+            .map(|c| (*c, inv.ancestors(*c).len()))
+            .collect();
         let mut order = self.target.decommission.clone();
-        order.sort_by(|a, b| depth(*b).cmp(&depth(*a)).then(a.cmp(b)));
+        order.sort_by(|a, b| depth[b].cmp(&depth[a]).then(a.cmp(b)));
+        let children = children_of(inv);
         // Clients still assigned to each site, with the first few names (one pass).
         let mut remaining: HashMap<SiteCode, (usize, Vec<String>)> = HashMap::new();
         for (i, c) in inv.clients.iter().enumerate() {
@@ -301,8 +313,11 @@ impl<'a> Planner<'a> {
             }
             let mut deps = self.site_steps.get(&code).cloned().unwrap_or_default();
             deps.extend(
-                inv.children(code)
-                    .filter_map(|c| decommissioned.get(&c.code).copied()),
+                children
+                    .get(&code)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|c| decommissioned.get(c).copied()),
             );
             let seq = self.push(
                 Phase::Cleanup,
@@ -370,6 +385,18 @@ fn assignment_sites(target: &Target) -> HashMap<SiteCode, SiteCode> {
                 Some(s) => current = s.parent.and_then(|p| by_code.get(&p).copied()),
                 None => break,
             }
+        }
+    }
+    out
+}
+
+/// Direct child sites of every SMS site, each list in inventory order like
+/// [`Inventory::children`], from one pass over the sites.
+fn children_of(inv: &Inventory) -> HashMap<SiteCode, Vec<SiteCode>> {
+    let mut out: HashMap<SiteCode, Vec<SiteCode>> = HashMap::new();
+    for s in &inv.sites {
+        if let Some(parent) = s.parent {
+            out.entry(parent).or_default().push(s.code);
         }
     }
     out

@@ -66,8 +66,11 @@ pub(crate) struct Universe {
     v4: IntervalIndex<u32>,
     v6: IntervalIndex<u128>,
     ad: HashMap<String, Vec<u32>>,
-    /// Subnet entries by subnet ID: clients match a subnet boundary by their subnet ID.
-    subnets: HashMap<u32, Vec<u32>>,
+    /// Subnet entries by subnet ID: clients match a subnet boundary by their subnet ID. The
+    /// map gives a `(start, len)` slice of `subnet_ids`: one probe per client, not a probe and
+    /// then a separate allocation to chase (a cache miss each over a million clients).
+    subnets: HashMap<u32, (u32, u32)>,
+    subnet_ids: Vec<u32>,
     /// IP range entries: clients match by address.
     ranges: IntervalIndex<u32>,
 }
@@ -103,6 +106,15 @@ impl Universe {
                 _ => {}
             }
         }
+        let mut subnet_ids = Vec::with_capacity(subnets.values().map(Vec::len).sum());
+        let subnets = subnets
+            .into_iter()
+            .map(|(subnet, ids)| {
+                let start = subnet_ids.len() as u32;
+                subnet_ids.extend_from_slice(&ids);
+                (subnet, (start, ids.len() as u32))
+            })
+            .collect();
         let owners = entries.iter().map(|e| (e.site, e.configmgr)).collect();
         Self {
             entries,
@@ -112,6 +124,7 @@ impl Universe {
             v6: IntervalIndex::new(v6),
             ad,
             subnets,
+            subnet_ids,
             ranges: IntervalIndex::new(ranges),
         }
     }
@@ -159,8 +172,11 @@ impl Universe {
     /// reported more than once). `buf` is scratch space for the lower-cased AD site name.
     pub(crate) fn locate(&self, client: &Client, buf: &mut String, mut found: impl FnMut(u32)) {
         for s in &client.ip_subnets {
-            for id in self.subnets.get(&u32::from(*s)).into_iter().flatten() {
-                found(*id);
+            if let Some(&(start, len)) = self.subnets.get(&u32::from(*s)) {
+                let (start, len) = (start as usize, len as usize);
+                for id in &self.subnet_ids[start..start + len] {
+                    found(*id);
+                }
             }
         }
         for addr in &client.ip_addresses {

@@ -63,6 +63,45 @@ pub fn verify(inv: &Inventory, plan: &Plan) -> Verification {
     }
 }
 
+/// Resource ID → index into `inv.clients`; the last client wins where an ID repeats.
+enum ClientIndex {
+    /// Resource IDs are normally allocated densely: a table by `id - min`, `u32::MAX` where no
+    /// client has the ID. A step's clients come in ID order, so the lookups walk the table
+    /// forwards; a hash table over a million clients costs a cache miss per lookup instead.
+    Dense { min: u32, slots: Vec<u32> },
+    /// Any other spread of IDs.
+    Map(HashMap<u32, u32>),
+}
+
+impl ClientIndex {
+    fn new(inv: &Inventory) -> Self {
+        let ids = inv.clients.iter().map(|c| c.resource_id);
+        let (Some(min), Some(max)) = (ids.clone().min(), ids.clone().max()) else {
+            return Self::Map(HashMap::new());
+        };
+        let span = (max - min) as usize + 1;
+        if span > 2 * inv.clients.len() + 1024 {
+            return Self::Map(ids.enumerate().map(|(i, id)| (id, i as u32)).collect());
+        }
+        let mut slots = vec![u32::MAX; span];
+        for (i, id) in ids.enumerate() {
+            slots[(id - min) as usize] = i as u32;
+        }
+        Self::Dense { min, slots }
+    }
+
+    fn get(&self, id: u32) -> Option<u32> {
+        match self {
+            Self::Dense { min, slots } => id
+                .checked_sub(*min)
+                .and_then(|k| slots.get(k as usize))
+                .copied()
+                .filter(|i| *i != u32::MAX),
+            Self::Map(map) => map.get(&id).copied(),
+        }
+    }
+}
+
 struct Sim<'a> {
     inv: &'a Inventory,
     plan: &'a Plan,
@@ -72,6 +111,8 @@ struct Sim<'a> {
     universe: Universe,
     /// Entries by site.
     site_entries: HashMap<SiteCode, Vec<u32>>,
+    /// Direct children of each SMS site (one pass, not a scan of every site per decommission).
+    children: HashMap<SiteCode, Vec<SiteCode>>,
     present: Vec<bool>,
     removed_at: Vec<Option<u32>>,
     connection: Vec<Option<Connection>>,
@@ -85,7 +126,7 @@ struct Sim<'a> {
     assigned: Vec<Option<SiteCode>>,
     /// Resource ID → index into `inv.clients` (one probe instead of a bisection over a large
     /// array of large records).
-    client_index: HashMap<u32, u32>,
+    client_index: ClientIndex,
     exported: HashSet<ObjectRef>,
     imported: HashSet<(SiteCode, ObjectRef)>,
     violations: Vec<Violation>,
@@ -136,6 +177,13 @@ impl<'a> Sim<'a> {
         for (i, e) in universe.entries.iter().enumerate() {
             site_entries.entry(e.site).or_default().push(i as u32);
         }
+        // Built here rather than shared with the planner: the verifier trusts none of its code.
+        let mut children: HashMap<SiteCode, Vec<SiteCode>> = HashMap::new();
+        for s in &inv.sites {
+            if let Some(parent) = s.parent {
+                children.entry(parent).or_default().push(s.code);
+            }
+        }
         Self {
             inv,
             plan,
@@ -143,6 +191,7 @@ impl<'a> Sim<'a> {
             primary_of,
             universe,
             site_entries,
+            children,
             present,
             removed_at: vec![None; n],
             connection: vec![None; n],
@@ -153,12 +202,7 @@ impl<'a> Sim<'a> {
             client_off,
             client_ent,
             assigned: inv.clients.iter().map(|c| c.assigned_site).collect(),
-            client_index: inv
-                .clients
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.resource_id, i as u32))
-                .collect(),
+            client_index: ClientIndex::new(inv),
             exported: HashSet::new(),
             imported: HashSet::new(),
             violations: Vec::new(),
@@ -361,7 +405,7 @@ impl<'a> Sim<'a> {
             return;
         }
         for id in clients {
-            let Some(c) = self.client_index.get(id).map(|c| *c as usize) else {
+            let Some(c) = self.client_index.get(*id).map(|c| c as usize) else {
                 self.violation(ViolationKind::UnknownClient { client: *id });
                 continue;
             };
@@ -393,7 +437,7 @@ impl<'a> Sim<'a> {
         if !self.sms_site(site) {
             return;
         }
-        let children: Vec<SiteCode> = self.inv.children(site).map(|c| c.code).collect();
+        let children = self.children.get(&site).cloned().unwrap_or_default();
         for child in children {
             if !self.decommissioned.contains(&child) {
                 self.violation(ViolationKind::ChildStillActive { site, child });
@@ -500,6 +544,55 @@ impl<'a> Sim<'a> {
                         });
                     }
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::synth::{generate, SynthConfig};
+
+    /// The index answers exactly like the map it replaced, dense or not, with repeated IDs.
+    #[test]
+    fn client_index_matches_a_map() {
+        let base = generate(&SynthConfig::small(7));
+        let spread = [1u32, 3, 3, 7, 1_000_000, u32::MAX - 1];
+        for ids in [vec![10u32, 11, 12, 12, 15, 40], spread.to_vec(), Vec::new()] {
+            let mut inv = Inventory::default();
+            for id in &ids {
+                let mut c = base.clients[0].clone();
+                c.resource_id = *id;
+                inv.clients.push(c);
+            }
+            let map: HashMap<u32, u32> = ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (*id, i as u32))
+                .collect();
+            let index = ClientIndex::new(&inv);
+            assert_eq!(
+                matches!(index, ClientIndex::Dense { .. }),
+                ids.len() == 6 && ids[0] == 10
+            );
+            for probe in [
+                0,
+                1,
+                2,
+                3,
+                9,
+                10,
+                12,
+                13,
+                15,
+                16,
+                40,
+                41,
+                1_000_000,
+                u32::MAX,
+            ] {
+                assert_eq!(index.get(probe), map.get(&probe).copied(), "id {probe}");
             }
         }
     }

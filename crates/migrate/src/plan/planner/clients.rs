@@ -7,7 +7,7 @@
 //! reassigned blind. One step per (primary, current site), depending on the adds that cover
 //! its clients.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{Planner, EXAMPLES};
 use crate::inventory::{ClientType, CollectionRule, SiteCode};
@@ -21,7 +21,10 @@ impl Planner<'_> {
     pub(super) fn reassign(&mut self, wave: &Wave) {
         let number = wave.number;
         let inv = self.inv;
-        let mut chosen: BTreeMap<u32, SiteCode> = BTreeMap::new();
+        // Clients chosen, in the order first seen; their primary is in `self.choice`. A dense
+        // array rather than a map: a wave may choose a large share of a million clients, and a
+        // tree that large costs a cache miss per level on every lookup.
+        let mut chosen: Vec<u32> = Vec::new();
         let (mut not_clients, mut already) = (BTreeSet::new(), BTreeSet::new());
         for m in &wave.moves {
             let Some(primary) = self.primary_of.get(&m.to).copied() else {
@@ -40,17 +43,17 @@ impl Planner<'_> {
                     already.insert(c);
                     continue;
                 }
-                match chosen.get(&c) {
+                match self.choice[c as usize] {
                     None => {
-                        chosen.insert(c, primary);
+                        self.choice[c as usize] = Some(primary);
+                        chosen.push(c);
                     }
-                    Some(first) if *first != primary => {
+                    Some(first) if first != primary => {
                         let kind = FindingKind::ClientSelectionConflict {
                             client: client.name.clone(),
-                            first: *first,
+                            first,
                             second: primary,
                         };
-                        let first = *first;
                         self.finding(Some(first), Some(number), kind);
                     }
                     Some(_) => {}
@@ -69,6 +72,15 @@ impl Planner<'_> {
             };
             self.finding(None, Some(number), kind);
         }
+        // By client index, as the map this replaces iterated; `choice` is left all `None`.
+        chosen.sort_unstable();
+        let chosen = chosen
+            .into_iter()
+            .map(|c| {
+                let primary = self.choice[c as usize].take();
+                (c, primary.expect("every chosen client has a primary"))
+            })
+            .collect();
         self.emit_reassignments(number, chosen);
     }
 
@@ -143,7 +155,8 @@ impl Planner<'_> {
             .collect()
     }
 
-    fn emit_reassignments(&mut self, wave: u32, chosen: BTreeMap<u32, SiteCode>) {
+    /// `chosen`: `(client, primary)` sorted by client, each client once.
+    fn emit_reassignments(&mut self, wave: u32, chosen: Vec<(u32, SiteCode)>) {
         let mut groups: BTreeMap<Route, (Vec<u32>, BTreeSet<u32>)> = BTreeMap::new();
         let mut outside: BTreeMap<SiteCode, (usize, Vec<String>)> = BTreeMap::new();
         let mut legacy: BTreeMap<SiteCode, usize> = BTreeMap::new();
@@ -185,7 +198,12 @@ impl Planner<'_> {
             );
         }
         // Primaries in target order, then the current site.
-        let order = |code: SiteCode| self.plan.sites.iter().position(|s| s.code == code);
+        // Positions looked up once, not searched per comparison (sites × groups per wave).
+        let mut position: HashMap<SiteCode, usize> = HashMap::new();
+        for (i, s) in self.plan.sites.iter().enumerate() {
+            position.entry(s.code).or_insert(i);
+        }
+        let order = |code: SiteCode| position.get(&code).copied();
         let mut groups: Vec<_> = groups.into_iter().collect();
         groups.sort_by_key(|((to, from), _)| (order(*to), *from));
         for ((to_site, from_site), (mut clients, deps)) in groups {
