@@ -35,6 +35,9 @@ pub enum Rule {
     DotNetMissing,
     /// A014: whether .NET Framework 2.0 is installed is not in the inventory.
     DotNetUnknown,
+    /// A015: whether MMC 3.0, which the ConfigMgr console needs, is on the site server is not
+    /// in the inventory.
+    MmcUnknown,
     /// A020: the primary's site database runs an unsupported SQL Server version.
     SqlUnsupported,
     /// A021: SQL Server 2008 or 2008 R2 needs update KB955262 on the site server.
@@ -56,6 +59,9 @@ pub enum Rule {
     SqlReplication,
     /// A033: whether the site database is replicated is not in the inventory.
     SqlReplicationUnknown,
+    /// A034: whether client push installation is disabled on the primary is not in the
+    /// inventory.
+    ClientPushUnknown,
     /// A040: legacy clients are assigned to the site.
     LegacyClients,
     /// A041: clients below Windows 2000 SP4 / XP SP2 (the prerequisite checker's query).
@@ -100,6 +106,7 @@ pub const RULES: &[Rule] = &[
     Rule::ServerOsUnknown,
     Rule::DotNetMissing,
     Rule::DotNetUnknown,
+    Rule::MmcUnknown,
     Rule::SqlUnsupported,
     Rule::Sql2008Update,
     Rule::SqlUnknown,
@@ -110,6 +117,7 @@ pub const RULES: &[Rule] = &[
     Rule::Itmu,
     Rule::SqlReplication,
     Rule::SqlReplicationUnknown,
+    Rule::ClientPushUnknown,
     Rule::LegacyClients,
     Rule::ClientOsUnsupported,
     Rule::ClientOsBelowSupportedList,
@@ -221,6 +229,15 @@ impl Rule {
                 ".NET Framework 2.0 known",
                 "Migrating to Configuration Manager 2007, Upgrade Prerequisites",
             ),
+            // Seed 002, "Upgrade Prerequisites": MMC 3.0 is required for the ConfigMgr console,
+            // which Setup installs on the site server.
+            Self::MmcUnknown => (
+                "A015",
+                Info,
+                true,
+                "MMC 3.0 on the site server",
+                "Migrating to Configuration Manager 2007, Upgrade Prerequisites",
+            ),
             // Seed 002, "Upgrade Prerequisites" and "Upgrading SQL Server"; seed 003, "SQL
             // Server Site Database Configurations".
             Self::SqlUnsupported => (
@@ -300,6 +317,15 @@ impl Rule {
                 true,
                 "SQL Server replication known",
                 "Configuration Manager 2007 SP1 Upgrade Checklist",
+            ),
+            // Seed 002, "Upgrading a Primary Site": verify client push installation is disabled
+            // before the upgrade, to keep control of the client upgrade.
+            Self::ClientPushUnknown => (
+                "A034",
+                Info,
+                true,
+                "client push installation disabled",
+                "Migrating to Configuration Manager 2007, Upgrading a Primary Site",
             ),
             // Seed 002, "Upgrade Prerequisites" (legacy clients do not work in ConfigMgr sites).
             Self::LegacyClients => (

@@ -116,6 +116,11 @@ pub(crate) fn check(inv: &Inventory, site: &Site) -> Vec<Finding> {
     if site.site_type == SiteType::Primary {
         sql(site, &mut out);
         replication(site, &mut out);
+        // A ConfigMgr 2007 site already runs the console and its own push settings.
+        if site.product() != SiteProduct::ConfigMgr2007 {
+            console(site, &mut out);
+            client_push(site, &mut out);
+        }
     }
     if site.is_central() {
         active_directory(site, &mut out);
@@ -530,6 +535,40 @@ fn security(site: &Site, out: &mut Vec<Finding>) {
              SecurityMode in site_settings.csv).",
         )),
     }
+}
+
+// Seed 002 "Upgrade Prerequisites": "Microsoft Management Console (MMC) 3.0 is required for the
+// ConfigMgr console". Setup installs the console on a primary's site server; the export does not
+// record installed software.
+fn console(site: &Site, out: &mut Vec<Finding>) {
+    out.push(Finding::new(
+        Rule::MmcUnknown,
+        site.code,
+        "cannot tell from the inventory whether MMC 3.0 is installed on the site server; the \
+         ConfigMgr console needs it",
+        Evidence::summary(format!(
+            "the export does not record software installed on {}",
+            site.server_name
+        )),
+        "Install Microsoft Management Console 3.0 on the site server (and on every computer \
+         that will run the ConfigMgr console) before the upgrade.",
+    ));
+}
+
+// Seed 002 "Upgrading a Primary Site": "verify client push installation is disabled on your
+// site prior to the upgrade. This will allow you more control over the client upgrade process."
+// The setting lives in the site control file, which the export does not carry.
+fn client_push(site: &Site, out: &mut Vec<Finding>) {
+    out.push(Finding::new(
+        Rule::ClientPushUnknown,
+        site.code,
+        "cannot tell from the inventory whether client push installation is disabled; with it \
+         enabled, clients start upgrading as soon as the site does",
+        Evidence::summary("the export does not record the Client Push Installation settings"),
+        "Disable client push installation on the site before the upgrade and upgrade the \
+         clients on your own schedule (software distribution, the Client Push wizard or the \
+         software update point).",
+    ));
 }
 
 // Seed 001 "Checking for Site Compatibility to Complete Site Assignment": "you must either

@@ -80,8 +80,14 @@ fn a_clean_site_is_ready_with_only_cannot_tell_notes() {
     let a = assess(&inv);
     let hou = a.site(code("HOU")).unwrap();
     assert_eq!(hou.verdict, Verdict::Ready);
-    assert_eq!(codes_at(&a, "HOU"), ["A027", "A060", "A061", "A062"]);
-    assert_eq!(hou.cannot_tell, ["A027", "A060", "A061", "A062"]);
+    assert_eq!(
+        codes_at(&a, "HOU"),
+        ["A015", "A027", "A034", "A060", "A061", "A062"]
+    );
+    assert_eq!(
+        hou.cannot_tell,
+        ["A015", "A027", "A034", "A060", "A061", "A062"]
+    );
     assert_eq!(hou.recommendation.strategy, Strategy::InPlace);
     assert!(!a.any_blocked());
 }
@@ -305,7 +311,10 @@ fn unknown_facts_are_cannot_tell_not_guesses() {
     assert_eq!(hou.verdict, Verdict::Ready);
     assert_eq!(
         hou.cannot_tell,
-        ["A012", "A014", "A022", "A026", "A027", "A033", "A043", "A060", "A061", "A062"]
+        [
+            "A012", "A014", "A015", "A022", "A026", "A027", "A033", "A034", "A043", "A060", "A061",
+            "A062"
+        ]
     );
     assert!(a
         .findings
