@@ -3,7 +3,7 @@
 //! must be escaped — `plan.md` escapes them for Markdown, the terminal quotes them.
 
 use super::artifacts::{mof_path, wave_path};
-use super::model::{visible, Action, Connection, ObjectRef, Plan, Step};
+use super::model::{visible, Action, Connection, ObjectKind, ObjectRef, Plan, Step};
 use crate::inventory::{Inventory, RoamingKind, SiteCode, SiteType};
 
 /// A piece of a description.
@@ -44,6 +44,21 @@ fn object_id(obj: &ObjectRef) -> String {
         ObjectRef::Program { package, name } => format!("{package}/{name}"),
         ObjectRef::Report { id } => id.to_string(),
     }
+}
+
+/// `4 collections and 2 subcollection links`: a link is not a collection of its own.
+fn object_count(kind: ObjectKind, objects: &[ObjectRef]) -> String {
+    let links = objects
+        .iter()
+        .filter(|o| matches!(o, ObjectRef::SubcollectionLink { .. }))
+        .count();
+    let mut text = kind.count(objects.len() - links);
+    match links {
+        0 => {}
+        1 => text.push_str(" and 1 subcollection link"),
+        n => text.push_str(&format!(" and {n} subcollection links")),
+    }
+    text
 }
 
 fn object_list(out: &mut Vec<Piece>, objects: &[ObjectRef]) {
@@ -89,7 +104,7 @@ pub fn describe(inv: &Inventory, plan: &Plan, step: &Step) -> Vec<Piece> {
         } => {
             out.push(t(format!(
                 "export {} from SMS site ",
-                kind.count(objects.len())
+                object_count(*kind, objects)
             )));
             out.push(c(site));
             object_list(&mut out, objects);
@@ -99,7 +114,7 @@ pub fn describe(inv: &Inventory, plan: &Plan, step: &Step) -> Vec<Piece> {
             kind,
             objects,
         } => {
-            out.push(t(format!("import {} into ", kind.count(objects.len()))));
+            out.push(t(format!("import {} into ", object_count(*kind, objects))));
             out.push(c(site));
             out.push(t(" with "));
             out.push(c(mof_path(*site, *kind)));
