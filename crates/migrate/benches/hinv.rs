@@ -91,12 +91,12 @@ fn site_file() -> Vec<u8> {
 fn mini(i: usize) -> (String, Vec<u8>) {
     let name = format!("Contoso_Mini{i:03}");
     let mut text = format!("// Mini-MOF {i}\r\n\r\n");
-    let namespace = if i % 5 == 0 {
+    let namespace = if i.is_multiple_of(5) {
         "root\\wmi"
     } else {
         "root\\cimv2"
     };
-    if i % 7 == 0 {
+    if i.is_multiple_of(7) {
         let _ = write!(
             text,
             "#pragma namespace (\"\\\\\\\\.\\\\root\\\\cimv2\")\r\n\

@@ -259,7 +259,7 @@ fn utf16_units(bytes: &[u8], endian: Endian) -> impl Iterator<Item = u16> + '_ {
 }
 
 fn decode_utf16_strict(bytes: &[u8], endian: Endian) -> Option<String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     char::decode_utf16(utf16_units(bytes, endian))
@@ -274,7 +274,7 @@ fn decode_utf16_lossy(bytes: &[u8], endian: Endian) -> String {
     let mut text: String = char::decode_utf16(utf16_units(bytes, endian))
         .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
         .collect();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         text.push(char::REPLACEMENT_CHARACTER);
     }
     text
@@ -284,7 +284,7 @@ fn decode_utf16_lossy(bytes: &[u8], endian: Endian) -> String {
 /// most odd-indexed bytes are NUL and almost no even-indexed ones are (mirrored for BE).
 /// Only a strict decode is accepted, so whatever is returned encodes back to `bytes`.
 fn sniff_utf16(bytes: &[u8]) -> Option<(String, Encoding)> {
-    if bytes.len() < 2 || bytes.len() % 2 != 0 {
+    if bytes.len() < 2 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let head = &bytes[..bytes.len().min(SNIFF_LEN)];

@@ -73,7 +73,7 @@ impl<'a> TargetClasses<'a> {
     fn data_named(&self, key: &str, namespace: Option<&str>) -> Option<ClassRef<'a>> {
         self.data
             .iter()
-            .find(|c| c.key() == key && namespace.map_or(true, |ns| c.namespace() == ns))
+            .find(|c| c.key() == key && namespace.is_none_or(|ns| c.namespace() == ns))
             .copied()
     }
 }

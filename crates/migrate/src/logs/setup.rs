@@ -252,7 +252,7 @@ impl Builder {
         let mut findings: Vec<SetupFinding> = self.findings.into_values().collect();
         findings.sort_by_key(|f| (f.line, f.problem));
         let errors_after = findings.iter().any(|f| {
-            f.severity == Severity::Error && completed_at.map_or(true, |done| f.last_line > done)
+            f.severity == Severity::Error && completed_at.is_none_or(|done| f.last_line > done)
         });
         let verdict = match completed_at {
             _ if errors_after => SetupVerdict::Failed,

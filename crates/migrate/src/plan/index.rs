@@ -60,7 +60,7 @@ impl<T: Copy + Ord> IntervalIndex<T> {
         while len > 0 {
             len -= 1;
             let (node, first, count) = stack[len];
-            if first >= limit || self.tree[node].map_or(true, |max| max < lo) {
+            if first >= limit || self.tree[node].is_none_or(|max| max < lo) {
                 continue;
             }
             if count == 1 {

@@ -380,7 +380,7 @@ impl<'a> Sim<'a> {
                 };
                 self.violation(kind);
             } else if let Some(removed_at) = self.removed_at[other as usize] {
-                if self.last_wait.map_or(true, |w| w < removed_at) {
+                if self.last_wait.is_none_or(|w| w < removed_at) {
                     let kind = ViolationKind::NoReplicationWait {
                         site,
                         boundary: boundary.clone(),
