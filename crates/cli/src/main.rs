@@ -2,6 +2,21 @@
 //! the work lives in `smsmig-mof` and `smsmig-migrate`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+/// `eprint!` that never panics: standard error may be a closed pipe (`smsmig ... 2>&1 | head`),
+/// and a broken pipe must not turn into a crash.
+macro_rules! err_print {
+    ($($arg:tt)*) => {
+        $crate::output::write_stderr(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` that never panics; see [`err_print!`].
+macro_rules! err_println {
+    ($($arg:tt)*) => {
+        $crate::output::write_stderr(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod args;
 mod cmd;
 mod diff;
@@ -32,13 +47,17 @@ fn main() -> ExitCode {
     };
     let mut out = Output::new(&cli.global);
     let result = run(cli.command, &mut out);
-    let _ = out.flush();
+    // Output is buffered: a reader that went away (`| head`) may only show up here.
+    let reader_gone = out
+        .flush()
+        .is_err_and(|e| e.kind() == io::ErrorKind::BrokenPipe);
     match result {
+        Ok(_) if reader_gone => ExitCode::SUCCESS,
         Ok(exit) => ExitCode::from(exit as u8),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let _ = io::stdout().flush();
-            eprintln!("{}: {err:#}", out.error_label());
+            err_println!("{}: {err:#}", out.error_label());
             ExitCode::from(Exit::Usage as u8)
         }
     }

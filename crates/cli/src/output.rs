@@ -87,6 +87,12 @@ impl Write for Output {
     }
 }
 
+/// Write to standard error, ignoring failure: a closed stderr is no reason to crash, and there
+/// is nowhere left to report it.
+pub(crate) fn write_stderr(args: std::fmt::Arguments<'_>) {
+    let _ = io::stderr().write_fmt(args);
+}
+
 /// Wrap `text` in `style` when `on`.
 pub(crate) fn paint(on: bool, style: Style, text: &str) -> String {
     if on {

@@ -29,7 +29,7 @@ pub(crate) fn run(args: AssessArgs, out: &mut Output) -> anyhow::Result<Exit> {
         Ok(loaded) => loaded,
         Err(err) => {
             let _ = out.flush();
-            eprint!("{}", render_load_error(&err, out.color_stderr));
+            err_print!("{}", render_load_error(&err, out.color_stderr));
             return Ok(Exit::Usage);
         }
     };
@@ -114,7 +114,7 @@ fn report_load_findings(loaded: &Loaded, out: &Output) {
     }
     for f in &loaded.findings {
         if f.severity >= inventory::Severity::Warning || out.verbose > 0 {
-            eprintln!("inventory: {f}");
+            err_println!("inventory: {f}");
         }
     }
 }

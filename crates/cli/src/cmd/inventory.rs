@@ -396,7 +396,7 @@ mod pull {
                 Some(m) => {
                     let _ = m.println(format!("{label}: {text}"));
                 }
-                None => eprintln!("{label}: {text}"),
+                None => err_println!("{label}: {text}"),
             }
         }
     }

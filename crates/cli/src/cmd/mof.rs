@@ -138,7 +138,7 @@ fn run_split(args: &MofSplitArgs, out: &mut Output) -> anyhow::Result<Exit> {
             out.write_all(render_shown(&views, &diagnostics, out).as_bytes())?;
         }
         out.flush()?;
-        eprintln!(
+        err_println!(
             "{}: not splitting: {} in the input; nothing written",
             out.error_label(),
             plural(errors, "error")

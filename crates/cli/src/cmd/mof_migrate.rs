@@ -78,7 +78,7 @@ fn input_error(err: HinvError, out: &Output) -> anyhow::Error {
             out.color_stderr,
         );
         let _ = std::io::stdout().flush();
-        eprint!("{text}");
+        err_print!("{text}");
         return anyhow::anyhow!("{err}; nothing was written");
     }
     anyhow::anyhow!("{:#}; nothing was written", anyhow::Error::new(err))

@@ -57,7 +57,7 @@ pub(crate) fn run(args: PlanArgs, out: &mut Output) -> anyhow::Result<Exit> {
         render_text(out, &inv, &plan, &verification, &written)?;
     }
     if failed && args.out.is_some() {
-        eprintln!(
+        err_println!(
             "{}: the plan {}; no artifacts written",
             out.error_label(),
             if verification.passed() {
@@ -83,7 +83,7 @@ fn write_all(dir: &Path, files: &[Artifact], force: bool) -> anyhow::Result<Opti
         .collect();
     let existing: Vec<&PathBuf> = paths.iter().filter(|p| p.exists()).collect();
     if !force && !existing.is_empty() {
-        eprintln!(
+        err_println!(
             "error: {} artifact(s) already exist (first: {}); pass --force to replace them",
             existing.len(),
             existing[0].display()
@@ -134,8 +134,8 @@ fn target_errors(
         }
         let _ = writeln!(rendered, "{}\n", renderer.render(message));
     }
-    eprint!("{rendered}");
-    eprintln!("error: {} problem(s) in {origin}", errors.len());
+    err_print!("{rendered}");
+    err_println!("error: {} problem(s) in {origin}", errors.len());
     Ok(Exit::Usage)
 }
 
