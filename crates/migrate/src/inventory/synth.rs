@@ -7,6 +7,7 @@
 
 mod sample;
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 
 pub use sample::sample;
@@ -409,31 +410,34 @@ fn gen_boundaries(rng: &mut Rng, sites: &[Site], count: usize) -> Vec<Boundary> 
     out
 }
 
-/// Subnet-ID site boundaries per site, for placing clients inside their site.
-fn subnet_index(boundaries: &[Boundary], sites: &[Site]) -> Vec<(SiteCode, Vec<u32>)> {
-    let mut index: Vec<(SiteCode, Vec<u32>)> = sites.iter().map(|s| (s.code, Vec::new())).collect();
+/// Subnet-ID site boundaries per site, for placing clients inside their site. (Looked up by
+/// code: a scan of the sites per boundary and per client is quadratic at bench sizes.)
+fn subnet_index(boundaries: &[Boundary], sites: &[Site]) -> HashMap<SiteCode, Vec<u32>> {
+    let mut index: HashMap<SiteCode, Vec<u32>> =
+        sites.iter().map(|s| (s.code, Vec::new())).collect();
+    let by_code: HashMap<SiteCode, &Site> = sites.iter().map(|s| (s.code, s)).collect();
     for b in boundaries {
         if let (super::model::BoundaryValue::IpSubnet { subnet_id }, None) = (&b.parsed, b.roaming)
         {
             // Clients of a secondary's boundaries are assigned to its parent primary.
-            let owner =
-                sites
-                    .iter()
-                    .find(|s| s.code == b.site_code)
-                    .and_then(|s| match s.site_type {
-                        SiteType::Primary => Some(s.code),
-                        SiteType::Secondary => s.parent,
-                    });
-            if let Some(entry) = index.iter_mut().find(|(c, _)| Some(*c) == owner) {
-                entry.1.push(*subnet_id);
+            let owner = by_code.get(&b.site_code).and_then(|s| match s.site_type {
+                SiteType::Primary => Some(s.code),
+                SiteType::Secondary => s.parent,
+            });
+            if let Some(entry) = owner.and_then(|o| index.get_mut(&o)) {
+                entry.push(*subnet_id);
             }
         }
     }
     index
 }
 
-fn pick_address(rng: &mut Rng, index: &[(SiteCode, Vec<u32>)], site: SiteCode) -> Option<Ipv4Addr> {
-    let subnets = &index.iter().find(|(c, _)| *c == site)?.1;
+fn pick_address(
+    rng: &mut Rng,
+    index: &HashMap<SiteCode, Vec<u32>>,
+    site: SiteCode,
+) -> Option<Ipv4Addr> {
+    let subnets = index.get(&site)?;
     if subnets.is_empty() {
         return None;
     }

@@ -1,78 +1,86 @@
-//! A static interval index: every interval meeting a query interval in O(log n + k).
+//! A static interval index: intervals sorted by start, matched in bulk by sweeping.
 //!
-//! Intervals are sorted by start; a segment tree over that order keeps the largest end of each
-//! node's intervals. A query `lo..=hi` only looks at the prefix whose starts are `<= hi`, and
-//! descends only into nodes whose largest end is `>= lo`, so each reported interval costs
-//! O(log n) and nothing else is visited. This replaces pairwise comparison (O(n²) over 200,000
-//! boundaries) by one query per boundary.
+//! Two sweeps replace a query per boundary or per client (each a walk down a tree that, at a
+//! million clients and a few hundred thousand boundaries, no longer fits in the cache): the
+//! self-join finds every pair of intervals that meet, and the point sweep finds the intervals
+//! containing each of a sorted list of points. Both read the index front to back, keeping the
+//! intervals still open in a min-heap by end, and cost O(n log n + what they report).
 
-/// Intervals `(start, end, id)` with `start <= end`, inclusive.
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Intervals `(start, end, id)` with `start <= end`, inclusive, sorted by `(start, end, id)`.
 #[derive(Debug, Clone)]
 pub(crate) struct IntervalIndex<T> {
     starts: Vec<T>,
     ends: Vec<T>,
     ids: Vec<u32>,
-    /// `tree[1]` is the root; node `i` has children `2i` and `2i + 1`; leaves start at `width`.
-    tree: Vec<Option<T>>,
-    width: usize,
 }
 
 impl<T: Copy + Ord> IntervalIndex<T> {
-    /// Build the index (any order; ties are kept in `(start, end, id)` order).
+    /// Build the index (any order).
     pub(crate) fn new(mut items: Vec<(T, T, u32)>) -> Self {
         items.sort_unstable();
-        let width = items.len().next_power_of_two().max(1);
-        let mut tree = vec![None; 2 * width];
         let mut starts = Vec::with_capacity(items.len());
         let mut ends = Vec::with_capacity(items.len());
         let mut ids = Vec::with_capacity(items.len());
-        for (i, (s, e, id)) in items.into_iter().enumerate() {
+        for (s, e, id) in items {
             starts.push(s);
             ends.push(e);
             ids.push(id);
-            tree[width + i] = Some(e);
         }
-        for i in (1..width).rev() {
-            tree[i] = tree[2 * i].max(tree[2 * i + 1]);
-        }
-        Self {
-            starts,
-            ends,
-            ids,
-            tree,
-            width,
+        Self { starts, ends, ids }
+    }
+
+    /// The id of the interval at `pos` in index order (by start, end, id).
+    pub(crate) fn id_at(&self, pos: usize) -> u32 {
+        self.ids[pos]
+    }
+
+    /// Call `found(a, b)` once for every two intervals that meet, `a < b` being their positions
+    /// in index order.
+    ///
+    /// A sweep by start with the intervals still open kept in a min-heap by end: when an
+    /// interval starts, every open one meets it. O(n log n + pairs), reading the index front to
+    /// back.
+    pub(crate) fn self_join(&self, mut found: impl FnMut(usize, usize)) {
+        let mut open: BinaryHeap<Reverse<(T, usize)>> = BinaryHeap::new();
+        for pos in 0..self.starts.len() {
+            let start = self.starts[pos];
+            while open.peek().is_some_and(|Reverse((end, _))| *end < start) {
+                open.pop();
+            }
+            for Reverse((_, other)) in open.iter() {
+                found(*other, pos);
+            }
+            open.push(Reverse((self.ends[pos], pos)));
         }
     }
 
-    /// Call `found` with the id of every interval that meets `lo..=hi`.
-    pub(crate) fn query(&self, lo: T, hi: T, mut found: impl FnMut(u32)) {
-        let limit = self.starts.partition_point(|s| *s <= hi);
-        if limit == 0 {
-            return;
-        }
-        // (node, first leaf, leaf count) — an explicit stack keeps the recursion shallow. It
-        // lives on the call stack: queries run once per client and per entry, and a heap
-        // allocation each costs more than the walk. Each level pops one node and pushes at most
-        // two, so it never holds more than one entry per level plus one.
-        let mut stack = [(0usize, 0usize, 0usize); usize::BITS as usize + 1];
-        stack[0] = (1, 0, self.width);
-        let mut len = 1;
-        while len > 0 {
-            len -= 1;
-            let (node, first, count) = stack[len];
-            if first >= limit || self.tree[node].is_none_or(|max| max < lo) {
-                continue;
+    /// Call `found(tag, id)` for every interval containing each point of `points`, which must
+    /// be `(point, tag)` pairs sorted by point.
+    ///
+    /// One sweep over both sorted lists instead of a query per point: each interval enters and
+    /// leaves the active set once, and memory is read front to back, so a million points cost a
+    /// sort and a pass rather than a million walks from the root of a tree that does not fit in
+    /// the cache. Intervals containing a point are reported in no particular order.
+    pub(crate) fn sweep<U: Copy>(&self, points: &[(T, U)], mut found: impl FnMut(U, u32)) {
+        debug_assert!(points.windows(2).all(|w| w[0].0 <= w[1].0));
+        // Active intervals as a min-heap by end: the ones that ended before the point are
+        // popped, so every one left contains it.
+        let mut active: BinaryHeap<Reverse<(T, u32)>> = BinaryHeap::new();
+        let mut next = 0;
+        for &(point, tag) in points {
+            while next < self.starts.len() && self.starts[next] <= point {
+                active.push(Reverse((self.ends[next], self.ids[next])));
+                next += 1;
             }
-            if count == 1 {
-                if self.ends[first] >= lo {
-                    found(self.ids[first]);
-                }
-                continue;
+            while active.peek().is_some_and(|Reverse((end, _))| *end < point) {
+                active.pop();
             }
-            let half = count / 2;
-            stack[len] = (2 * node + 1, first + half, half);
-            stack[len + 1] = (2 * node, first, half);
-            len += 2;
+            for Reverse((_, id)) in active.iter() {
+                found(tag, *id);
+            }
         }
     }
 }
@@ -96,19 +104,24 @@ mod tests {
     fn empty_and_single() {
         let idx: IntervalIndex<u32> = IntervalIndex::new(Vec::new());
         let mut hits = Vec::new();
-        idx.query(0, u32::MAX, |id| hits.push(id));
+        idx.sweep(&[(0u32, 0u8), (u32::MAX, 1)], |tag, id| {
+            hits.push((tag, id))
+        });
+        idx.self_join(|a, b| hits.push((a as u8, b as u32)));
         assert!(hits.is_empty());
         let idx = IntervalIndex::new(vec![(5u32, 9, 7)]);
-        idx.query(9, 20, |id| hits.push(id));
-        idx.query(0, 4, |id| hits.push(id + 100));
-        assert_eq!(hits, [7]);
+        idx.sweep(&[(4u32, 0u8), (5, 1), (9, 2), (10, 3)], |tag, id| {
+            hits.push((tag, id))
+        });
+        idx.self_join(|a, b| hits.push((a as u8, b as u32 + 100)));
+        assert_eq!(hits, [(1, 7), (2, 7)]);
     }
 
     proptest! {
+        /// The self-join reports every pair of intervals that meet, once.
         #[test]
-        fn matches_brute_force(
+        fn self_join_matches_brute_force(
             raw in prop::collection::vec((0u32..200, 0u32..40), 0..60),
-            q in (0u32..240, 0u32..40),
         ) {
             let items: Vec<(u32, u32, u32)> = raw
                 .iter()
@@ -117,9 +130,47 @@ mod tests {
                 .collect();
             let idx = IntervalIndex::new(items.clone());
             let mut got = Vec::new();
-            idx.query(q.0, q.0 + q.1, |id| got.push(id));
+            idx.self_join(|a, b| {
+                assert!(a < b);
+                let (x, y) = (idx.id_at(a), idx.id_at(b));
+                got.push((x.min(y), x.max(y)));
+            });
             got.sort_unstable();
-            prop_assert_eq!(got, brute(&items, q.0, q.0 + q.1));
+            let mut want = Vec::new();
+            for (i, a) in items.iter().enumerate() {
+                for b in &items[i + 1..] {
+                    if a.0 <= b.1 && b.0 <= a.1 {
+                        want.push((a.2.min(b.2), a.2.max(b.2)));
+                    }
+                }
+            }
+            want.sort_unstable();
+            prop_assert_eq!(got, want);
+        }
+
+        /// The sweep reports, for every point, exactly the intervals containing it.
+        #[test]
+        fn sweep_matches_brute_force(
+            raw in prop::collection::vec((0u32..200, 0u32..40), 0..60),
+            mut points in prop::collection::vec(0u32..260, 0..80),
+        ) {
+            let items: Vec<(u32, u32, u32)> = raw
+                .iter()
+                .enumerate()
+                .map(|(i, (s, len))| (*s, s + len, i as u32))
+                .collect();
+            let idx = IntervalIndex::new(items.clone());
+            points.sort_unstable();
+            let tagged: Vec<(u32, usize)> = points.iter().copied().zip(0..).collect();
+            let mut got = Vec::new();
+            idx.sweep(&tagged, |tag, id| got.push((tag, id)));
+            got.sort_unstable();
+            let mut want = Vec::new();
+            for (point, tag) in &tagged {
+                want.extend(brute(&items, *point, *point).into_iter().map(|id| (*tag, id)));
+            }
+            want.sort_unstable();
+            prop_assert_eq!(got, want);
         }
     }
 }

@@ -10,15 +10,17 @@ mod clients;
 mod objects;
 mod waves;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt as _};
 
 use super::model::{
     Action, BoundaryRef, Finding, FindingKind, ObjectSet, Phase, Plan, Step, WaveInfo,
 };
 use super::overlap::Overlap;
-use super::target::{site_range, Target};
-use super::universe::{Entry, Universe};
-use crate::inventory::{Inventory, SiteCode};
+use super::target::{site_range, ClientSelection, Target};
+use super::universe::{ClientEntries, Entry, Universe};
+use crate::inventory::{Client, ClientType, Inventory, SiteCode};
 
 /// How many examples a finding lists.
 const EXAMPLES: usize = 5;
@@ -39,31 +41,18 @@ pub fn plan(inv: &Inventory, target: &Target) -> Plan {
 
 /// Clients and the entries they lie in, both ways, as compressed rows.
 struct Locations {
-    /// `client_ent[client_off[c]..client_off[c + 1]]`: entries client `c` lies in.
-    client_off: Vec<u32>,
-    client_ent: Vec<u32>,
-    /// `entry_cli[entry_off[e]..entry_off[e + 1]]`: clients in entry `e`.
+    /// Entries each client lies in.
+    of_client: ClientEntries,
+    /// `entry_cli[entry_off[e]..entry_off[e + 1]]`: clients in entry `e`, ascending.
     entry_off: Vec<u32>,
     entry_cli: Vec<u32>,
 }
 
 impl Locations {
     fn build(inv: &Inventory, u: &Universe) -> Self {
-        let mut client_off = Vec::with_capacity(inv.clients.len() + 1);
-        let mut client_ent = Vec::new();
-        client_off.push(0);
-        let mut scratch = Vec::new();
-        let mut buf = String::new();
-        for c in &inv.clients {
-            scratch.clear();
-            u.locate(c, &mut buf, |e| scratch.push(e));
-            scratch.sort_unstable();
-            scratch.dedup();
-            client_ent.extend_from_slice(&scratch);
-            client_off.push(client_ent.len() as u32);
-        }
+        let of_client = u.locate_all(&inv.clients);
         let mut counts = vec![0u32; u.len() + 1];
-        for e in &client_ent {
+        for e in of_client.all() {
             counts[*e as usize + 1] += 1;
         }
         for i in 1..counts.len() {
@@ -71,28 +60,47 @@ impl Locations {
         }
         let entry_off = counts.clone();
         let mut fill = counts;
-        let mut entry_cli = vec![0u32; client_ent.len()];
-        for c in 0..inv.clients.len() {
-            for e in &client_ent[client_off[c] as usize..client_off[c + 1] as usize] {
+        let mut entry_cli = vec![0u32; of_client.all().len()];
+        for c in 0..of_client.clients() {
+            for e in of_client.of(c) {
                 entry_cli[fill[*e as usize] as usize] = c as u32;
                 fill[*e as usize] += 1;
             }
         }
         Self {
-            client_off,
-            client_ent,
+            of_client,
             entry_off,
             entry_cli,
         }
     }
 
     fn entries_of(&self, client: usize) -> &[u32] {
-        &self.client_ent[self.client_off[client] as usize..self.client_off[client + 1] as usize]
+        self.of_client.of(client)
     }
 
     fn clients_in(&self, entry: u32) -> &[u32] {
         let e = entry as usize;
         &self.entry_cli[self.entry_off[e] as usize..self.entry_off[e + 1] as usize]
+    }
+}
+
+/// The facts about a client the client phase needs.
+#[derive(Debug, Clone, Copy)]
+struct ClientFacts {
+    resource_id: u32,
+    installed: bool,
+    obsolete: bool,
+    legacy: bool,
+}
+
+impl ClientFacts {
+    fn of(c: &Client) -> Self {
+        Self {
+            resource_id: c.resource_id,
+            installed: c.client_installed,
+            obsolete: c.obsolete,
+            legacy: c.client_type == Some(ClientType::Legacy),
+        }
     }
 }
 
@@ -124,7 +132,11 @@ struct Planner<'a> {
     choice: Vec<Option<SiteCode>>,
     /// Whether the client was reported in two sites' boundaries.
     co_reported: Vec<bool>,
-    /// Client indices by the SMS site they are assigned to in the inventory.
+    /// What the client phase reads of each client, in one small record: the inventory's
+    /// records are large, and a wave visits its clients scattered over all of them.
+    facts: Vec<ClientFacts>,
+    /// Client indices by the SMS site they are assigned to in the inventory (empty unless a
+    /// move selects clients by site).
     by_site: HashMap<SiteCode, Vec<u32>>,
     /// The primary each new site's clients are assigned to.
     primary_of: HashMap<SiteCode, SiteCode>,
@@ -196,14 +208,19 @@ impl<'a> Planner<'a> {
             reassigned: vec![false; inv.clients.len()],
             choice: vec![None; inv.clients.len()],
             co_reported: vec![false; inv.clients.len()],
-            by_site: group(
-                inv.clients
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, c)| Some((c.assigned_site?, i as u32))),
-            )
-            .into_iter()
-            .collect(),
+            facts: inv.clients.iter().map(ClientFacts::of).collect(),
+            by_site: if selects_by_site(target) {
+                group(
+                    inv.clients
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, c)| Some((c.assigned_site?, i as u32))),
+                )
+                .into_iter()
+                .collect()
+            } else {
+                HashMap::new()
+            },
         }
     }
 
@@ -400,6 +417,15 @@ fn children_of(inv: &Inventory) -> HashMap<SiteCode, Vec<SiteCode>> {
         }
     }
     out
+}
+
+/// Whether a move selects clients by their old site (only then are clients grouped by site).
+fn selects_by_site(target: &Target) -> bool {
+    target
+        .waves
+        .iter()
+        .flat_map(|w| &w.moves)
+        .any(|m| matches!(&m.clients, ClientSelection::Explicit { sites, .. } if !sites.is_empty()))
 }
 
 /// Group `(key, value)` pairs into a sorted map of lists.

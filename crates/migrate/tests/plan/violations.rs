@@ -333,3 +333,67 @@ fn no_artifacts_for_a_plan_that_fails_verification() {
         })
     );
 }
+
+/// The verifier replays a run of reassignments by client, not step by step; what it reports
+/// must still read in step order, as if each step had been checked on its own.
+#[test]
+fn consecutive_reassignments_report_in_step_order() {
+    let (inv, mut p) = sample_plan();
+    let i = p
+        .steps
+        .iter()
+        .position(
+            |s| matches!(&s.action, Action::ReassignClients { clients, .. } if !clients.is_empty()),
+        )
+        .expect("a reassignment");
+    let Action::ReassignClients {
+        from_site,
+        to_site,
+        clients,
+    } = p.steps[i].action.clone()
+    else {
+        unreachable!()
+    };
+    // The same move again, right after: its client is no longer where it says.
+    let mut again = p.steps[i].clone();
+    again.seq = u32::MAX - 1;
+    if let Action::ReassignClients { clients: c, .. } = &mut again.action {
+        *c = vec![clients[0]];
+    }
+    p.steps.insert(i + 1, again);
+    let unknown = u32::MAX - 1;
+    if let Action::ReassignClients { clients: c, .. } = &mut p.steps[i].action {
+        c.insert(0, unknown);
+    }
+    renumber(&mut p);
+    p.steps[i + 1].depends_on.push(u32::MAX);
+    let (first, second) = (p.steps[i].seq, p.steps[i + 1].seq);
+    let got: Vec<(Option<u32>, ViolationKind)> = verify(&inv, &p)
+        .violations
+        .into_iter()
+        .map(|v| (v.seq, v.kind))
+        .collect();
+    assert!(got.windows(2).all(|w| w[0].0 <= w[1].0), "{got:#?}");
+    let at = |seq: u32, kind: ViolationKind| {
+        got.iter()
+            .position(|x| *x == (Some(seq), kind.clone()))
+            .unwrap_or_else(|| panic!("{kind:?} at step {seq} not in {got:#?}"))
+    };
+    let order = [
+        at(first, ViolationKind::UnknownClient { client: unknown }),
+        at(second, ViolationKind::BadDependency { on: u32::MAX }),
+        at(
+            second,
+            ViolationKind::WrongFromSite {
+                client: clients[0],
+                expected: from_site,
+                actual: Some(to_site),
+            },
+        ),
+    ];
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "{order:?} in {got:#?}"
+    );
+    assert_eq!(got.len(), 3, "{got:#?}");
+}

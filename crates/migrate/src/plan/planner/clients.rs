@@ -7,10 +7,12 @@
 //! reassigned blind. One step per (primary, current site), depending on the adds that cover
 //! its clients.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt as _};
 
 use super::{Planner, EXAMPLES};
-use crate::inventory::{ClientType, CollectionRule, SiteCode};
+use crate::inventory::{CollectionRule, SiteCode};
 use crate::plan::model::{Action, FindingKind, Phase};
 use crate::plan::target::{ClientSelection, Move, Wave};
 
@@ -31,11 +33,11 @@ impl Planner<'_> {
                 continue;
             };
             for c in self.select(number, m) {
-                let client = &inv.clients[c as usize];
-                if self.target.exclude.clients.contains(&client.resource_id) {
+                let facts = self.facts[c as usize];
+                if self.target.exclude.clients.contains(&facts.resource_id) {
                     continue;
                 }
-                if !client.client_installed || client.obsolete {
+                if !facts.installed || facts.obsolete {
                     not_clients.insert(c);
                     continue;
                 }
@@ -50,7 +52,7 @@ impl Planner<'_> {
                     }
                     Some(first) if first != primary => {
                         let kind = FindingKind::ClientSelectionConflict {
-                            client: client.name.clone(),
+                            client: inv.clients[c as usize].name.clone(),
                             first,
                             second: primary,
                         };
@@ -140,45 +142,55 @@ impl Planner<'_> {
     }
 
     /// Whether a present boundary of `primary` (or of one of its secondaries) covers client
-    /// `c`; returns the add steps of those boundaries.
-    fn cover(&self, c: usize, primary: SiteCode) -> Vec<u32> {
-        self.locations
-            .entries_of(c)
-            .iter()
-            .filter(|e| {
-                let (site, configmgr) = self.universe.owner(**e);
-                configmgr
-                    && self.present[**e as usize]
-                    && self.primary_of.get(&site) == Some(&primary)
-            })
-            .filter_map(|e| self.added_at[*e as usize])
-            .collect()
+    /// `c`; appends the add steps of those boundaries to `adds`.
+    fn cover(&self, c: usize, primary: SiteCode, adds: &mut Vec<u32>) -> bool {
+        let before = adds.len();
+        adds.extend(
+            self.locations
+                .entries_of(c)
+                .iter()
+                .filter(|e| {
+                    let (site, configmgr) = self.universe.owner(**e);
+                    configmgr
+                        && self.present[**e as usize]
+                        && self.primary_of.get(&site) == Some(&primary)
+                })
+                .filter_map(|e| self.added_at[*e as usize]),
+        );
+        adds.len() > before
     }
 
     /// `chosen`: `(client, primary)` sorted by client, each client once.
     fn emit_reassignments(&mut self, wave: u32, chosen: Vec<(u32, SiteCode)>) {
-        let mut groups: BTreeMap<Route, (Vec<u32>, BTreeSet<u32>)> = BTreeMap::new();
+        // Groups in first-seen order, found through a hash index: a wave may reassign a
+        // hundred thousand clients into a few thousand groups.
+        let mut index: HashMap<Route, usize> = HashMap::new();
+        let mut groups: Vec<(Route, Vec<u32>, Vec<u32>)> = Vec::new();
         let mut outside: BTreeMap<SiteCode, (usize, Vec<String>)> = BTreeMap::new();
         let mut legacy: BTreeMap<SiteCode, usize> = BTreeMap::new();
         let inv = self.inv;
+        let mut adds = Vec::new();
         for (c, primary) in chosen {
-            let client = &inv.clients[c as usize];
-            let adds = self.cover(c as usize, primary);
-            if adds.is_empty() {
+            adds.clear();
+            if !self.cover(c as usize, primary, &mut adds) {
                 let slot = outside.entry(primary).or_default();
                 slot.0 += 1;
                 if slot.1.len() < EXAMPLES {
-                    slot.1.push(client.name.clone());
+                    slot.1.push(inv.clients[c as usize].name.clone());
                 }
                 continue;
             }
-            if client.client_type == Some(ClientType::Legacy) {
+            let facts = self.facts[c as usize];
+            if facts.legacy {
                 *legacy.entry(primary).or_default() += 1;
             }
-            let from = self.assigned[c as usize];
-            let group = groups.entry((primary, from)).or_default();
-            group.0.push(client.resource_id);
-            group.1.extend(adds);
+            let route = (primary, self.assigned[c as usize]);
+            let g = *index.entry(route).or_insert_with(|| {
+                groups.push((route, Vec::new(), Vec::new()));
+                groups.len() - 1
+            });
+            groups[g].1.push(facts.resource_id);
+            groups[g].2.extend_from_slice(&adds);
             self.assigned[c as usize] = Some(primary);
             self.reassigned[c as usize] = true;
         }
@@ -204,16 +216,15 @@ impl Planner<'_> {
             position.entry(s.code).or_insert(i);
         }
         let order = |code: SiteCode| position.get(&code).copied();
-        let mut groups: Vec<_> = groups.into_iter().collect();
-        groups.sort_by_key(|((to, from), _)| (order(*to), *from));
-        for ((to_site, from_site), (mut clients, deps)) in groups {
+        groups.sort_by_key(|((to, from), _, _)| (order(*to), *from));
+        for ((to_site, from_site), mut clients, deps) in groups {
             clients.sort_unstable();
             let action = Action::ReassignClients {
                 from_site,
                 to_site,
                 clients,
             };
-            let seq = self.push(Phase::Wave, Some(wave), action, deps.into_iter().collect());
+            let seq = self.push(Phase::Wave, Some(wave), action, deps);
             if let Some(from) = from_site {
                 self.site_steps.entry(from).or_default().push(seq);
             }

@@ -9,7 +9,9 @@
 //! ConfigMgr primary that needs them; everything else is imported once, into the import site,
 //! and replicates down from there.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt as _};
 
 use super::Planner;
 use crate::inventory::{Inventory, SiteCode};

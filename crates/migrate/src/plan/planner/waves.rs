@@ -14,7 +14,9 @@
 //! A blocked add is not planned and none of its removals are: the address space stays where it
 //! is, and an error finding says why.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt as _, HashSet};
 
 use super::Planner;
 use crate::inventory::{RoamingKind, SiteCode};
@@ -36,11 +38,62 @@ struct Candidate {
 /// A site and value standing in the way of an add (counted once however many entries).
 type InTheWay<'a> = (SiteCode, &'a ValueKey);
 
-/// Candidates by ConfigMgr entry and by source, for [`Planner::assess`].
+/// No candidate (in the dense per-entry tables of [`Lookup`]).
+const NONE: u32 = u32::MAX;
+
+/// One wave's candidates with what [`Planner::assess`] looks up: the candidate each entry is
+/// (or is a source of), as dense tables over the entries, and every candidate's overlaps.
 struct Lookup<'c> {
     candidates: &'c [Candidate],
-    source_of: &'c HashMap<u32, usize>,
-    cm_cand: &'c HashMap<u32, usize>,
+    /// Candidate moving each SMS entry, or [`NONE`].
+    source_of: Vec<u32>,
+    /// Candidate adding each ConfigMgr entry, or [`NONE`].
+    cm_cand: Vec<u32>,
+    /// `overlaps[overlap_off[i]..overlap_off[i + 1]]`: every entry overlapping candidate `i`'s
+    /// entry, with the verdict, in [`Universe::overlapping`] order; copied once per wave, for
+    /// the passes that read them while the planner's state changes.
+    overlap_off: Vec<u32>,
+    overlaps: Vec<(u32, Overlap)>,
+}
+
+impl<'c> Lookup<'c> {
+    fn new(universe: &Universe, candidates: &'c [Candidate]) -> Self {
+        let mut source_of = vec![NONE; universe.len()];
+        let mut cm_cand = vec![NONE; universe.len()];
+        let mut overlap_off = Vec::with_capacity(candidates.len() + 1);
+        let mut overlaps = Vec::new();
+        overlap_off.push(0);
+        for (i, c) in candidates.iter().enumerate() {
+            cm_cand[c.entry as usize] = i as u32;
+            for s in &c.sources {
+                source_of[*s as usize] = i as u32;
+            }
+            universe.overlapping(c.entry, |other, verdict| overlaps.push((other, verdict)));
+            overlap_off.push(overlaps.len() as u32);
+        }
+        Self {
+            candidates,
+            source_of,
+            cm_cand,
+            overlap_off,
+            overlaps,
+        }
+    }
+
+    /// Entries overlapping candidate `i`'s entry.
+    fn overlaps(&self, i: usize) -> &[(u32, Overlap)] {
+        &self.overlaps[self.overlap_off[i] as usize..self.overlap_off[i + 1] as usize]
+    }
+
+    fn source_of(&self, e: u32) -> Option<usize> {
+        let j = self.source_of[e as usize];
+        (j != NONE).then_some(j as usize)
+    }
+
+    fn cm_cand(&self, e: u32) -> Option<usize> {
+        let j = self.cm_cand[e as usize];
+        (j != NONE).then_some(j as usize)
+    }
 }
 
 /// Why an add is blocked: the entry in the way and (for overlaps between new sites) the new
@@ -63,24 +116,12 @@ impl Planner<'_> {
     pub(super) fn wave(&mut self, wave: &Wave) {
         let n = Some(wave.number);
         let candidates = self.candidates(wave);
-        let mut source_of: HashMap<u32, usize> = HashMap::new();
-        let mut cm_cand: HashMap<u32, usize> = HashMap::new();
-        for (i, c) in candidates.iter().enumerate() {
-            cm_cand.insert(c.entry, i);
-            for s in &c.sources {
-                source_of.insert(*s, i);
-            }
-        }
+        let look = Lookup::new(&self.universe, &candidates);
         // Block until nothing changes: a blocked add keeps its sources where they are, which
         // may block the adds that overlap it in turn. A worklist rechecks only those, and each
         // add is blocked at most once, so this ends after O(overlaps) work.
         let mut alive = vec![true; candidates.len()];
         let mut reasons: Vec<Vec<Block>> = (0..candidates.len()).map(|_| Vec::new()).collect();
-        let look = Lookup {
-            candidates: &candidates,
-            source_of: &source_of,
-            cm_cand: &cm_cand,
-        };
         let mut queue: VecDeque<usize> = (0..candidates.len()).collect();
         let mut queued = vec![true; candidates.len()];
         while let Some(i) = queue.pop_front() {
@@ -94,38 +135,42 @@ impl Planner<'_> {
             }
             alive[i] = false;
             reasons[i] = blocks;
-            self.universe.overlapping(candidates[i].entry, |other, _| {
-                let js = look
-                    .cm_cand
-                    .get(&other)
+            for (other, _) in look.overlaps(i) {
+                for j in look
+                    .cm_cand(*other)
                     .into_iter()
-                    .chain(look.source_of.get(&other));
-                for &j in js {
+                    .chain(look.source_of(*other))
+                {
                     if alive[j] && !queued[j] {
                         queued[j] = true;
                         queue.push_back(j);
                     }
                 }
-            });
+            }
         }
-        let mut removals: HashSet<u32> = HashSet::new();
-        let mut moving: HashSet<u32> = HashSet::new();
+        // Entries to remove (each once) and entries moving, as marks over the entries.
+        let mut removals: Vec<u32> = Vec::new();
+        let mut removing = vec![false; self.universe.len()];
+        let mut moving = vec![false; self.universe.len()];
         for (i, cand) in candidates.iter().enumerate() {
             if alive[i] {
-                removals.extend(self.assess(i, &look, &alive).1);
-                moving.extend(cand.sources.iter().copied());
+                for e in self.assess(i, &look, &alive).1 {
+                    if !removing[e as usize] {
+                        removing[e as usize] = true;
+                        removals.push(e);
+                    }
+                }
+                for s in &cand.sources {
+                    moving[*s as usize] = true;
+                }
             } else {
                 for kind in self.blocked(cand, &mut reasons[i]) {
                     self.finding(Some(cand.to), Some(wave.number), kind);
                 }
             }
         }
-        let accepted: Vec<&Candidate> = candidates
-            .iter()
-            .zip(&alive)
-            .filter_map(|(c, a)| a.then_some(c))
-            .collect();
-        self.collateral(wave.number, &accepted, &removals, &moving);
+        let accepted: Vec<usize> = (0..candidates.len()).filter(|i| alive[*i]).collect();
+        self.collateral(wave.number, &look, &accepted, &removing, &moving);
         let removed = self.remove(wave, removals);
         if !removed.is_empty() {
             let minutes = wave.wait_minutes;
@@ -135,9 +180,9 @@ impl Planner<'_> {
                 self.wait_after[*e as usize] = Some(wait);
             }
         }
-        let added: Vec<u32> = accepted.iter().map(|c| c.entry).collect();
-        for cand in accepted {
-            self.add(wave.number, cand);
+        let added: Vec<u32> = accepted.iter().map(|i| candidates[*i].entry).collect();
+        for i in accepted {
+            self.add(wave.number, &candidates[i], look.overlaps(i));
         }
         self.reassign(wave);
         self.co_located(wave.number, &added);
@@ -155,34 +200,34 @@ impl Planner<'_> {
                 Block::Target(e, site)
             }
         };
-        self.universe.overlapping(cand.entry, |other, verdict| {
+        for &(other, verdict) in look.overlaps(i) {
             let o = &self.universe.entries[other as usize];
             if o.site == cand.to {
-                return;
+                continue;
             }
             // Two new sites that would overlap: neither add goes ahead, whichever comes first.
             if o.configmgr {
-                if self.present[other as usize] || look.cm_cand.contains_key(&other) {
+                if self.present[other as usize] || look.cm_cand(other).is_some() {
                     blocks.push(by_verdict(verdict, other, o.site));
                 }
-                return;
+                continue;
             }
             if !self.present[other as usize] {
-                return;
+                continue;
             }
-            match look.source_of.get(&other) {
-                Some(&j) if look.candidates[j].to != cand.to => {
+            match look.source_of(other) {
+                Some(j) if look.candidates[j].to != cand.to => {
                     blocks.push(by_verdict(verdict, other, look.candidates[j].to));
                 }
                 // Moving to the same site: removed with this add.
-                Some(&j) if alive[j] => removable.push(other),
+                Some(j) if alive[j] => removable.push(other),
                 _ if verdict == Overlap::CannotDecide => {
                     blocks.push(Block::CannotDecide(other, o.site));
                 }
                 _ if o.bref.roaming.is_some() => removable.push(other),
                 _ => blocks.push(Block::SiteBoundary(other)),
             }
-        });
+        }
         (blocks, removable)
     }
 
@@ -253,7 +298,7 @@ impl Planner<'_> {
                 Some(g) => {
                     g.2.insert(key);
                 }
-                None => groups.push((rank, b, HashSet::from([key]))),
+                None => groups.push((rank, b, [key].into_iter().collect())),
             }
         }
         groups.sort_by_key(|g| g.0);
@@ -294,21 +339,23 @@ impl Planner<'_> {
     fn collateral(
         &mut self,
         wave: u32,
-        accepted: &[&Candidate],
-        removals: &HashSet<u32>,
-        moving: &HashSet<u32>,
+        look: &Lookup<'_>,
+        accepted: &[usize],
+        removing: &[bool],
+        moving: &[bool],
     ) {
-        let mut reported: HashSet<u32> = HashSet::new();
-        for cand in accepted {
-            let mut hits = Vec::new();
-            self.universe.overlapping(cand.entry, |other, _| {
-                if removals.contains(&other) && !moving.contains(&other) {
-                    hits.push(other);
-                }
-            });
+        let mut reported = vec![false; self.universe.len()];
+        for &i in accepted {
+            let cand = &look.candidates[i];
+            let mut hits: Vec<u32> = look
+                .overlaps(i)
+                .iter()
+                .map(|(other, _)| *other)
+                .filter(|other| removing[*other as usize] && !moving[*other as usize])
+                .collect();
             hits.sort_unstable();
             for other in hits {
-                if !reported.insert(other) {
+                if std::mem::replace(&mut reported[other as usize], true) {
                     continue;
                 }
                 let o = &self.universe.entries[other as usize];
@@ -323,8 +370,7 @@ impl Planner<'_> {
     }
 
     /// A remove step for each entry, ordered by site and value; returns `(seq, entry)`s.
-    fn remove(&mut self, wave: &Wave, removals: HashSet<u32>) -> Vec<(u32, u32)> {
-        let mut list: Vec<u32> = removals.into_iter().collect();
+    fn remove(&mut self, wave: &Wave, mut list: Vec<u32>) -> Vec<(u32, u32)> {
         list.sort_by(|a, b| {
             let (x, y) = (
                 &self.universe.entries[*a as usize],
@@ -345,13 +391,14 @@ impl Planner<'_> {
         seqs
     }
 
-    fn add(&mut self, wave: u32, cand: &Candidate) {
+    /// Add `cand`, whose entry `overlaps` these entries.
+    fn add(&mut self, wave: u32, cand: &Candidate, overlaps: &[(u32, Overlap)]) {
         let mut deps: Vec<u32> = self.created.get(&cand.to).copied().into_iter().collect();
-        self.universe.overlapping(cand.entry, |other, _| {
-            if let Some(w) = self.wait_after[other as usize] {
-                deps.push(w);
-            }
-        });
+        deps.extend(
+            overlaps
+                .iter()
+                .filter_map(|(other, _)| self.wait_after[*other as usize]),
+        );
         let boundary = self.universe.entries[cand.entry as usize].bref.clone();
         let action = Action::AddBoundary {
             site: cand.to,

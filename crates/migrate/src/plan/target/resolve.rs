@@ -1,8 +1,9 @@
 //! Validation: resolve every name of a raw target against the inventory, collecting all errors.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
+use foldhash::{HashMap, HashMapExt as _};
 use toml::Spanned;
 
 use super::{
