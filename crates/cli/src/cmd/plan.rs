@@ -16,15 +16,18 @@ use annotate_snippets::{Level, Renderer, Snippet};
 use anyhow::Context as _;
 use serde::Serialize;
 use serde_json::{json, Value};
-use smsmig_migrate::inventory::{load_dir, Inventory, Severity};
+use smsmig_migrate::inventory::{
+    load_dir, BoundaryKind, Inventory, RoamingKind, Severity, SiteCode,
+};
 use smsmig_migrate::plan::describe::{dependencies, describe, plain};
 use smsmig_migrate::plan::{
-    artifacts, plan, verify, Action, Artifact, BoundaryRef, Phase, Plan, Step, Target, TargetError,
-    Verification,
+    artifacts, plan, verify, Action, Artifact, BoundaryRef, Connection, HierarchyState, NewSite,
+    ObjectKind, ObjectRef, Phase, Plan, SiteStatus, Step, Target, TargetError, Verification,
+    ViolationKind, WaveInfo,
 };
 
 use crate::args::PlanArgs;
-use crate::diff::unified;
+use crate::diff::unified_sections;
 use crate::output::{Exit, Output};
 use crate::write::write_atomic;
 
@@ -213,7 +216,12 @@ fn render_text(
         t.push_str("## Hierarchy before and after\n");
         let before = verification.before.render();
         let after = verification.after.render();
-        t.push_str(&unified(&before, &after, "before", "after", out.color));
+        // Every line starts with its site's code: diffed site by site.
+        fn site(line: &str) -> &str {
+            line.split_once(':').map_or(line, |(code, _)| code)
+        }
+        let diff = unified_sections(&before, &after, ("before", "after"), out.color, site);
+        t.push_str(&diff);
         t.push('\n');
     }
     if verification.passed() {
@@ -262,19 +270,50 @@ fn boundary_doc(b: &BoundaryRef) -> BoundaryDoc<'_> {
     }
 }
 
-fn step_doc(step: &Step) -> Value {
-    let mut doc = json!({
-        "seq": step.seq,
-        "wave": step.wave,
-        "phase": step.phase,
-        "action": step.action.name(),
-        "site": step.action.site(),
-    });
-    let map = doc.as_object_mut().expect("an object");
+/// One step of `smsmig.plan/1`: the common fields, then those of its action.
+#[derive(Serialize)]
+struct StepDoc<'a> {
+    seq: u32,
+    wave: Option<u32>,
+    phase: Phase,
+    action: &'static str,
+    site: Option<SiteCode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    boundary: Option<BoundaryDoc<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minutes: Option<u32>,
+    /// Present (possibly `null`) on reassignments only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_site: Option<Option<SiteCode>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to_site: Option<SiteCode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clients: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object_kind: Option<ObjectKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    objects: Option<&'a [ObjectRef]>,
+    depends_on: &'a [u32],
+}
+
+fn step_doc(step: &Step) -> StepDoc<'_> {
+    let mut doc = StepDoc {
+        seq: step.seq,
+        wave: step.wave,
+        phase: step.phase,
+        action: step.action.name(),
+        site: step.action.site(),
+        boundary: None,
+        minutes: None,
+        from_site: None,
+        to_site: None,
+        clients: None,
+        object_kind: None,
+        objects: None,
+        depends_on: &step.depends_on,
+    };
     match &step.action {
-        Action::RemoveBoundary { boundary, .. } => {
-            map.insert("boundary".into(), json!(boundary_doc(boundary)));
-        }
+        Action::RemoveBoundary { boundary, .. } => doc.boundary = Some(boundary_doc(boundary)),
         Action::AddBoundary {
             boundary,
             connection,
@@ -282,96 +321,177 @@ fn step_doc(step: &Step) -> Value {
         } => {
             let mut b = boundary_doc(boundary);
             b.connection = Some(*connection);
-            map.insert("boundary".into(), json!(b));
+            doc.boundary = Some(b);
         }
-        Action::WaitReplication { minutes } => {
-            map.insert("minutes".into(), json!(minutes));
-        }
+        Action::WaitReplication { minutes } => doc.minutes = Some(*minutes),
         Action::ReassignClients {
             from_site,
             to_site,
             clients,
         } => {
-            map.insert("from_site".into(), json!(from_site));
-            map.insert("to_site".into(), json!(to_site));
-            map.insert("clients".into(), json!(clients.len()));
+            doc.from_site = Some(*from_site);
+            doc.to_site = Some(*to_site);
+            doc.clients = Some(clients.len());
         }
         Action::ExportObjects { kind, objects, .. }
         | Action::ImportObjects { kind, objects, .. } => {
-            map.insert("object_kind".into(), json!(kind));
-            map.insert("objects".into(), json!(objects));
+            doc.object_kind = Some(*kind);
+            doc.objects = Some(objects);
         }
         Action::CreateSite { .. }
         | Action::DecommissionSite { .. }
         | Action::RemoveAdWinsEntries { .. } => {}
     }
-    map.insert("depends_on".into(), json!(step.depends_on));
     doc
 }
 
-fn document(inv: &Inventory, plan: &Plan, v: &Verification, written: &[PathBuf]) -> Value {
-    let initial: Vec<Value> = inv
-        .boundaries
-        .iter()
-        .map(|b| {
-            json!({
-                "site": b.site_code,
-                "kind": b.kind,
-                "value": b.value,
-                "roaming": b.roaming,
-            })
-        })
-        .collect();
-    let state_clients = |state: &smsmig_migrate::plan::HierarchyState| -> Vec<Value> {
+/// The whole `smsmig.plan/1` document, borrowing from the plan: a plan of a large estate has
+/// hundreds of thousands of steps, and a `serde_json::Value` tree of them costs gigabytes.
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: &'static str,
+    sites: &'a [NewSite],
+    waves: &'a [WaveInfo],
+    initial_state: StateDoc<InitialBoundary<'a>>,
+    final_state: StateDoc<FinalBoundary<'a>>,
+    steps: Vec<StepDoc<'a>>,
+    findings: Vec<FindingDoc>,
+    verification: VerificationDoc<'a>,
+    artifacts: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct StateDoc<B> {
+    boundaries: Vec<B>,
+    sites: Vec<SiteClients>,
+}
+
+#[derive(Serialize)]
+struct InitialBoundary<'a> {
+    site: SiteCode,
+    kind: BoundaryKind,
+    value: &'a str,
+    roaming: Option<RoamingKind>,
+}
+
+#[derive(Serialize)]
+struct FinalBoundary<'a> {
+    site: SiteCode,
+    kind: BoundaryKind,
+    value: &'a str,
+    roaming: Option<RoamingKind>,
+    connection: Option<Connection>,
+}
+
+#[derive(Serialize)]
+struct SiteClients {
+    site: SiteCode,
+    status: SiteStatus,
+    clients: usize,
+}
+
+#[derive(Serialize)]
+struct FindingDoc {
+    severity: Severity,
+    code: &'static str,
+    site: Option<SiteCode>,
+    wave: Option<u32>,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct VerificationDoc<'a> {
+    passed: bool,
+    violations: Vec<ViolationDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct ViolationDoc<'a> {
+    seq: Option<u32>,
+    kind: &'a ViolationKind,
+    message: String,
+}
+
+fn document<'a>(
+    inv: &'a Inventory,
+    plan: &'a Plan,
+    v: &'a Verification,
+    written: &[PathBuf],
+) -> Document<'a> {
+    let sites = |state: &HierarchyState| -> Vec<SiteClients> {
         state
             .sites
             .values()
-            .map(|s| json!({ "site": s.code, "status": s.status, "clients": s.clients }))
+            .map(|s| SiteClients {
+                site: s.code,
+                status: s.status,
+                clients: s.clients,
+            })
             .collect()
     };
-    let final_boundaries: Vec<Value> = v
+    let initial = inv
+        .boundaries
+        .iter()
+        .map(|b| InitialBoundary {
+            site: b.site_code,
+            kind: b.kind,
+            value: &b.value,
+            roaming: b.roaming,
+        })
+        .collect();
+    let last = v
         .after
         .sites
         .values()
         .flat_map(|s| {
-            s.boundaries.iter().map(move |b| {
-                json!({
-                    "site": s.code,
-                    "kind": b.boundary.kind,
-                    "value": b.boundary.value,
-                    "roaming": b.boundary.roaming,
-                    "connection": b.connection,
+            s.boundaries.iter().map(move |b| FinalBoundary {
+                site: s.code,
+                kind: b.boundary.kind,
+                value: &b.boundary.value,
+                roaming: b.boundary.roaming,
+                connection: b.connection,
+            })
+        })
+        .collect();
+    Document {
+        schema: "smsmig.plan/1",
+        sites: &plan.sites,
+        waves: &plan.waves,
+        initial_state: StateDoc {
+            boundaries: initial,
+            sites: sites(&v.before),
+        },
+        final_state: StateDoc {
+            boundaries: last,
+            sites: sites(&v.after),
+        },
+        steps: plan.steps.iter().map(step_doc).collect(),
+        findings: plan
+            .findings
+            .iter()
+            .map(|f| FindingDoc {
+                severity: f.severity,
+                code: f.code(),
+                site: f.site,
+                wave: f.wave,
+                message: f.kind.to_string(),
+            })
+            .collect(),
+        verification: VerificationDoc {
+            passed: v.passed(),
+            violations: v
+                .violations
+                .iter()
+                .map(|x| ViolationDoc {
+                    seq: x.seq,
+                    kind: &x.kind,
+                    message: x.kind.to_string(),
                 })
-            })
-        })
-        .collect();
-    let findings: Vec<Value> = plan
-        .findings
-        .iter()
-        .map(|f| {
-            json!({
-                "severity": f.severity,
-                "code": f.code(),
-                "site": f.site,
-                "wave": f.wave,
-                "message": f.kind.to_string(),
-            })
-        })
-        .collect();
-    let violations: Vec<Value> = v
-        .violations
-        .iter()
-        .map(|x| json!({ "seq": x.seq, "kind": x.kind, "message": x.kind.to_string() }))
-        .collect();
-    json!({
-        "schema": "smsmig.plan/1",
-        "sites": plan.sites,
-        "waves": plan.waves,
-        "initial_state": { "boundaries": initial, "sites": state_clients(&v.before) },
-        "final_state": { "boundaries": final_boundaries, "sites": state_clients(&v.after) },
-        "steps": plan.steps.iter().map(step_doc).collect::<Vec<_>>(),
-        "findings": findings,
-        "verification": { "passed": v.passed(), "violations": violations },
-        "artifacts": written.iter().map(|p| p.display().to_string().replace('\\', "/")).collect::<Vec<_>>(),
-    })
+                .collect(),
+        },
+        artifacts: written
+            .iter()
+            .map(|p| p.display().to_string().replace('\\', "/"))
+            .collect(),
+    }
 }
