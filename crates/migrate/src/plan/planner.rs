@@ -32,8 +32,8 @@ pub fn plan(inv: &Inventory, target: &Target) -> Plan {
     p.initial_overlaps();
     p.build_sites();
     p.objects();
-    for wave in &target.waves {
-        p.wave(wave);
+    for (i, wave) in target.waves.iter().enumerate() {
+        p.wave(i, wave);
     }
     p.cleanup();
     p.finish()
@@ -112,6 +112,8 @@ struct Planner<'a> {
     universe: Universe,
     /// Universe entry of each inventory boundary.
     inv_entry: Vec<u32>,
+    /// Per wave, the ConfigMgr entry of each boundary its moves name, in move order.
+    move_entry: Vec<Vec<u32>>,
     /// Whether each entry is present now.
     present: Vec<bool>,
     /// For removed SMS entries: the wait step that followed the removal.
@@ -158,17 +160,16 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let universe = Universe::build(all);
-        let inv_entry = inv
-            .boundaries
-            .iter()
-            .map(|b| {
-                let key = Universe::key_of(b.site_code, &BoundaryRef::of(b), false);
-                universe
-                    .find(&key)
-                    .expect("every inventory boundary is in the table")
-            })
-            .collect();
+        let (universe, mut slots) = Universe::build(all);
+        // The table's number of each move's ConfigMgr entry, wave by wave.
+        let mut moved = slots.split_off(inv.boundaries.len());
+        let mut move_entry = Vec::with_capacity(target.waves.len());
+        for wave in target.waves.iter().rev() {
+            let count: usize = wave.moves.iter().map(|m| m.boundaries.len()).sum();
+            move_entry.push(moved.split_off(moved.len() - count));
+        }
+        move_entry.reverse();
+        let inv_entry = slots;
         let present = universe.entries.iter().map(|e| !e.configmgr).collect();
         let locations = Locations::build(inv, &universe);
         let n = universe.len();
@@ -198,6 +199,7 @@ impl<'a> Planner<'a> {
             },
             universe,
             inv_entry,
+            move_entry,
             present,
             wait_after: vec![None; n],
             added_at: vec![None; n],

@@ -218,8 +218,9 @@ impl OverlapTable {
 }
 
 impl Universe {
-    /// Index `entries`; a second entry with the key of an earlier one is dropped.
-    pub(crate) fn build(all: Vec<Entry>) -> Self {
+    /// Index `all`; a second entry with the key of an earlier one is dropped. Returns the
+    /// table and, for each entry of `all`, the number it has in the table.
+    pub(crate) fn build(all: Vec<Entry>) -> (Self, Vec<u32>) {
         // Deduplicated in place: a second table of a few hundred thousand entries would cost
         // its size again in fresh pages.
         let mut entries = all;
@@ -227,13 +228,16 @@ impl Universe {
         let hasher = foldhash::fast::RandomState::default();
         let hash = |e: &Entry| hasher.hash_one((e.site, &e.key, e.id_roaming()));
         let mut kept = 0;
+        let mut slots = Vec::with_capacity(entries.len());
         for i in 0..entries.len() {
             let e = &entries[i];
             let h = hash(e);
             let same = |k: &u32| Self::is(&entries[*k as usize], (e.site, &e.key, e.id_roaming()));
-            if by_key.find(h, same).is_some() {
+            if let Some(k) = by_key.find(h, same) {
+                slots.push(*k);
                 continue;
             }
+            slots.push(kept as u32);
             by_key.insert_unique(h, kept as u32, |k| hash(&entries[*k as usize]));
             entries.swap(kept, i);
             kept += 1;
@@ -260,7 +264,7 @@ impl Universe {
         // IPv4 entries by reach (only the overlap table needs them), IPv6 by prefix.
         let (v4, v6) = (IntervalIndex::new(v4), IntervalIndex::new(v6));
         let overlaps = OverlapTable::build(&entries, &v4, &v6, &ad);
-        Self {
+        let table = Self {
             entries,
             owners,
             by_key,
@@ -270,7 +274,8 @@ impl Universe {
             subnets,
             ranges: IntervalIndex::new(ranges),
             overlaps,
-        }
+        };
+        (table, slots)
     }
 
     /// Site of entry `e`, and whether it belongs to a ConfigMgr site.
@@ -469,7 +474,7 @@ mod tests {
                     Entry::new(site, BoundaryRef::of(&boundary(site, *b)), i % 3 == 0, &masks)
                 })
                 .collect();
-            let u = Universe::build(entries);
+            let (u, _) = Universe::build(entries);
             let clients: Vec<Client> = nets
                 .iter()
                 .map(|(subnet, addr, v6, ad)| {

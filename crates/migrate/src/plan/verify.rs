@@ -135,6 +135,8 @@ struct Sim<'a> {
     ad_wins_removed: HashSet<SiteCode>,
     /// Entries each client lies in.
     located: ClientEntries,
+    /// The entry each add step names, by step index (`u32::MAX` for other steps).
+    added_entry: Vec<u32>,
     assigned: Vec<Option<SiteCode>>,
     /// Resource ID → index into `inv.clients` (one probe instead of a bisection over a large
     /// array of large records).
@@ -152,12 +154,19 @@ impl<'a> Sim<'a> {
             .iter()
             .map(|b| Entry::new(b.site_code, BoundaryRef::of(b), false, &plan.masks))
             .collect();
-        for step in &plan.steps {
+        let mut adds = Vec::new();
+        for (i, step) in plan.steps.iter().enumerate() {
             if let Action::AddBoundary { site, boundary, .. } = &step.action {
                 entries.push(Entry::new(*site, boundary.clone(), true, &plan.masks));
+                adds.push(i);
             }
         }
-        let universe = Universe::build(entries);
+        let (universe, slots) = Universe::build(entries);
+        // The entry each add names, by step index.
+        let mut added_entry = vec![u32::MAX; plan.steps.len()];
+        for (step, slot) in adds.iter().zip(&slots[inv.boundaries.len()..]) {
+            added_entry[*step] = *slot;
+        }
         let present: Vec<bool> = universe.entries.iter().map(|e| !e.configmgr).collect();
         let located = universe.locate_all(&inv.clients);
         let new_sites: HashMap<SiteCode, &NewSite> =
@@ -195,6 +204,7 @@ impl<'a> Sim<'a> {
             decommissioned: HashSet::new(),
             ad_wins_removed: HashSet::new(),
             located,
+            added_entry,
             assigned: inv.clients.iter().map(|c| c.assigned_site).collect(),
             client_index: ClientIndex::new(inv),
             exported: HashSet::new(),
@@ -248,7 +258,7 @@ impl<'a> Sim<'a> {
                 site,
                 boundary,
                 connection,
-            } => self.add(*site, boundary, *connection),
+            } => self.add(*site, boundary, *connection, self.added_entry[index]),
             Action::ReassignClients { .. } => {}
             Action::DecommissionSite { site } => self.decommission(*site),
             Action::RemoveAdWinsEntries { site } => {
@@ -347,12 +357,11 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn add(&mut self, site: SiteCode, boundary: &BoundaryRef, connection: Connection) {
+    /// Add `boundary` to `site`: the table's `entry`.
+    fn add(&mut self, site: SiteCode, boundary: &BoundaryRef, connection: Connection, entry: u32) {
         if !self.configmgr_site(site) {
             return;
         }
-        let key = Universe::key_of(site, boundary, true);
-        let entry = self.universe.find(&key).expect("every add is in the table");
         if self.present[entry as usize] {
             self.violation(ViolationKind::BoundaryAlreadyPresent {
                 site,

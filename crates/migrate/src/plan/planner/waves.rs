@@ -113,9 +113,10 @@ impl Block {
 }
 
 impl Planner<'_> {
-    pub(super) fn wave(&mut self, wave: &Wave) {
+    /// Plan `wave`, the `index`th of the target.
+    pub(super) fn wave(&mut self, index: usize, wave: &Wave) {
         let n = Some(wave.number);
-        let candidates = self.candidates(wave);
+        let candidates = self.candidates(index, wave);
         let look = Lookup::new(&self.universe, &candidates);
         // Block until nothing changes: a blocked add keeps its sources where they are, which
         // may block the adds that overlap it in turn. A worklist rechecks only those, and each
@@ -232,18 +233,14 @@ impl Planner<'_> {
     }
 
     /// The adds a wave asks for, in move order, each with the present SMS entries it moves.
-    fn candidates(&mut self, wave: &Wave) -> Vec<Candidate> {
+    fn candidates(&mut self, index: usize, wave: &Wave) -> Vec<Candidate> {
         let mut out: Vec<Candidate> = Vec::new();
-        let mut index: HashMap<u32, usize> = HashMap::new();
+        let mut seen: HashMap<u32, usize> = HashMap::new();
+        let mut targets = std::mem::take(&mut self.move_entry[index]).into_iter();
         for m in &wave.moves {
             let mut any = false;
-            for i in &m.boundaries {
+            for (i, entry) in m.boundaries.iter().zip(targets.by_ref()) {
                 let src = self.inv_entry[*i];
-                let key = Universe::key_of(m.to, &self.universe.entries[src as usize].bref, true);
-                let entry = self
-                    .universe
-                    .find(&key)
-                    .expect("move targets are in the table");
                 if self.present[entry as usize] {
                     // An earlier wave already put this value into the new site.
                     continue;
@@ -253,7 +250,7 @@ impl Planner<'_> {
                     Some(RoamingKind::Remote) => Connection::Slow,
                     _ => Connection::Fast,
                 };
-                let k = *index.entry(entry).or_insert_with(|| {
+                let k = *seen.entry(entry).or_insert_with(|| {
                     out.push(Candidate {
                         entry,
                         to: m.to,
