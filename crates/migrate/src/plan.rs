@@ -21,8 +21,10 @@
 //! object MOFs, WSUS WMI filter and `plan.md` for a verified plan.
 //!
 //! Modules: [`target`] (TOML and validation), [`overlap`] (address spaces as integer
-//! intervals), `index` and `universe` (a static interval index and the boundary table: every
-//! overlap query in O(log n + k), no pairwise comparison), [`model`] and `finding` (the plan
+//! intervals), `index` and `universe` (sorted intervals swept in bulk, and the boundary table:
+//! every overlapping pair found by one self-join and clients matched by sort-merge, in
+//! O(n log n + pairs), no pairwise comparison and no lookup per client), [`model`] and
+//! `finding` (the plan
 //! and what the planner found), `planner`, [`verify`](mod@verify), [`state`] (hierarchy
 //! snapshots for the before/after diff), [`describe`] (step descriptions for any medium),
 //! [`artifacts`](mod@artifacts) (with [`artifacts::escape`], one escaping function per

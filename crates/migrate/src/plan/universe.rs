@@ -1,6 +1,7 @@
 //! Every boundary entry a plan can touch — the SMS sites' entries from the inventory and the
-//! boundaries the plan adds to ConfigMgr sites — with the indexes both the planner and the
-//! verifier query: which entries overlap an entry, and which entries a client lies in.
+//! boundaries the plan adds to ConfigMgr sites — with what both the planner and the verifier
+//! ask of it: which entries overlap an entry (computed for all entries at once), and which
+//! entries each client lies in (matched for all clients at once).
 //!
 //! The table is static; who holds an entry at a given step is the caller's state, so one
 //! table serves a whole simulation.
