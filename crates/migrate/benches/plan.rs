@@ -4,7 +4,7 @@
 //! Run with `cargo bench -p smsmig-migrate --bench plan` (add `-- --full-only` or
 //! `-- --tenth-only` for one size; by default 1/10, 1/2 and full size; `-- --no-masks` for a
 //! target without `[subnet_masks]`; `-- --runs=N` to plan and verify each size N times, 3 by
-//! default). Prints, per size: generation, target parsing, the best and the median planning and
+//! default; `-- --double` to add twice the full size). Prints, per size: generation, target parsing, the best and the median planning and
 //! verification times, step and finding counts, and the process's peak resident memory
 //! (`VmHWM` from `/proc/self/status`, reset between sizes through `/proc/self/clear_refs`
 //! where the kernel allows it).
@@ -25,7 +25,8 @@ fn target_text(inv: &Inventory, new_sites: usize, waves: usize, masks: bool) -> 
     if masks {
         t.push_str("[subnet_masks]\ndefault = 24\n");
     }
-    let code = |i: usize| format!("X{:02}", i % 100).replace('X', ["X", "Y", "Z"][i / 100]);
+    let code =
+        |i: usize| format!("X{:02}", i % 100).replace('X', ["X", "Y", "Z", "W", "V"][i / 100]);
     let mut kinds = Vec::new();
     for i in 0..new_sites {
         let _ = write!(
@@ -169,6 +170,11 @@ fn main() {
     let half = (!full_only && !tenth_only)
         .then(|| run("1/2 size", (1_000, 100_000, 500_000), masks, runs));
     let full = (!tenth_only).then(|| run("full size", (2_000, 200_000, 1_000_000), masks, runs));
+    // Twice the full size, on request: how time grows once nothing fits in the caches.
+    let double = args
+        .iter()
+        .any(|a| a == "--double")
+        .then(|| run("2x full size", (4_000, 400_000, 2_000_000), masks, runs));
     let ratio = |x: Duration, y: Duration| y.as_secs_f64() / x.as_secs_f64().max(1e-9);
     let growth = |what: &str, a: &Figures, b: &Figures| {
         println!(
@@ -183,5 +189,8 @@ fn main() {
     }
     if let (Some(a), Some(b)) = (&half, &full) {
         growth("1/2 -> full (2x input)", a, b);
+    }
+    if let (Some(a), Some(b)) = (&full, &double) {
+        growth("full -> 2x full (2x input)", a, b);
     }
 }

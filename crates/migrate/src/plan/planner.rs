@@ -19,7 +19,7 @@ use super::model::{
 };
 use super::overlap::Overlap;
 use super::target::{site_range, ClientSelection, Target};
-use super::universe::{ClientEntries, Entry, Universe};
+use super::universe::{BoundaryView, ClientEntries, Entry, Universe};
 use crate::inventory::{Client, ClientType, Inventory, SiteCode};
 
 /// How many examples a finding lists.
@@ -49,7 +49,7 @@ struct Locations {
 }
 
 impl Locations {
-    fn build(inv: &Inventory, u: &Universe) -> Self {
+    fn build(inv: &Inventory, u: &Universe<'_>) -> Self {
         let of_client = u.locate_all(&inv.clients);
         let mut counts = vec![0u32; u.len() + 1];
         for e in of_client.all() {
@@ -109,7 +109,7 @@ struct Planner<'a> {
     target: &'a Target,
     /// The plan so far (steps and findings are appended as phases run).
     plan: Plan,
-    universe: Universe,
+    universe: Universe<'a>,
     /// Universe entry of each inventory boundary.
     inv_entry: Vec<u32>,
     /// Per wave, the ConfigMgr entry of each boundary its moves name, in move order.
@@ -150,12 +150,12 @@ impl<'a> Planner<'a> {
         let mut all: Vec<Entry> = inv
             .boundaries
             .iter()
-            .map(|b| Entry::new(b.site_code, BoundaryRef::of(b), false, masks))
+            .map(|b| Entry::new(b.site_code, BoundaryView::of(b), false, masks))
             .collect();
         for wave in &target.waves {
             for m in &wave.moves {
                 for i in &m.boundaries {
-                    let bref = BoundaryRef::of(&inv.boundaries[*i]);
+                    let bref = BoundaryView::of(&inv.boundaries[*i]);
                     all.push(Entry::new(m.to, bref, true, masks));
                 }
             }
@@ -272,9 +272,9 @@ impl<'a> Planner<'a> {
                 &self.universe.entries[b as usize],
             );
             let kind = FindingKind::InitialOverlap {
-                boundary: ea.bref.clone(),
+                boundary: ea.bref.to_ref(),
                 other_site: eb.site,
-                other: eb.bref.clone(),
+                other: eb.bref.to_ref(),
             };
             self.finding(Some(ea.site), None, kind);
         }

@@ -15,30 +15,73 @@ use hashbrown::HashTable;
 use super::index::IntervalIndex;
 use super::model::BoundaryRef;
 use super::overlap::{meets, Overlap, Space, SubnetMasks, ValueKey};
-use crate::inventory::{BoundaryValue, Client, RoamingKind, SiteCode};
+use crate::inventory::{Boundary, BoundaryKind, BoundaryValue, Client, RoamingKind, SiteCode};
+
+/// A boundary as an entry holds it: borrowed from the inventory or the plan, so that building
+/// the table (hundreds of thousands of entries, once for the planner and once for the
+/// verifier) copies no text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BoundaryView<'a> {
+    pub(crate) kind: BoundaryKind,
+    pub(crate) value: &'a str,
+    pub(crate) roaming: Option<RoamingKind>,
+    pub(crate) parsed: &'a BoundaryValue,
+}
+
+impl<'a> BoundaryView<'a> {
+    /// An inventory boundary.
+    pub(crate) fn of(b: &'a Boundary) -> Self {
+        Self {
+            kind: b.kind,
+            value: &b.value,
+            roaming: b.roaming,
+            parsed: &b.parsed,
+        }
+    }
+
+    /// A boundary a step names.
+    pub(crate) fn of_ref(b: &'a BoundaryRef) -> Self {
+        Self {
+            kind: b.kind,
+            value: &b.value,
+            roaming: b.roaming,
+            parsed: &b.parsed,
+        }
+    }
+
+    /// The boundary as a step or finding names it.
+    pub(crate) fn to_ref(self) -> BoundaryRef {
+        BoundaryRef {
+            kind: self.kind,
+            value: self.value.to_owned(),
+            roaming: self.roaming,
+            parsed: self.parsed.clone(),
+        }
+    }
+}
 
 /// One boundary entry of one site.
 #[derive(Debug, Clone)]
-pub(crate) struct Entry {
+pub(crate) struct Entry<'a> {
     pub(crate) site: SiteCode,
-    pub(crate) bref: BoundaryRef,
+    pub(crate) bref: BoundaryView<'a>,
     pub(crate) key: ValueKey,
     pub(crate) space: Space,
     /// An entry of a ConfigMgr site (added by the plan).
     pub(crate) configmgr: bool,
 }
 
-impl Entry {
+impl<'a> Entry<'a> {
     pub(crate) fn new(
         site: SiteCode,
-        bref: BoundaryRef,
+        bref: BoundaryView<'a>,
         configmgr: bool,
         masks: &SubnetMasks,
     ) -> Self {
         Self {
             site,
-            key: ValueKey::of(&bref.parsed),
-            space: Space::of(&bref.parsed, masks),
+            key: ValueKey::of(bref.parsed),
+            space: Space::of(bref.parsed, masks),
             bref,
             configmgr,
         }
@@ -118,8 +161,8 @@ pub(crate) type EntryKey = (SiteCode, ValueKey, Option<RoamingKind>);
 
 /// The table and its indexes.
 #[derive(Debug)]
-pub(crate) struct Universe {
-    pub(crate) entries: Vec<Entry>,
+pub(crate) struct Universe<'a> {
+    pub(crate) entries: Vec<Entry<'a>>,
     /// Site and "is ConfigMgr" of each entry, apart from the large entries, for the hot loops
     /// over clients (one small array instead of a record per lookup).
     owners: Vec<(SiteCode, bool)>,
@@ -153,7 +196,7 @@ struct OverlapTable {
 
 impl OverlapTable {
     fn build(
-        entries: &[Entry],
+        entries: &[Entry<'_>],
         v4: &IntervalIndex<u32>,
         v6: &IntervalIndex<u128>,
         ad: &HashMap<String, Vec<u32>>,
@@ -218,16 +261,16 @@ impl OverlapTable {
     }
 }
 
-impl Universe {
+impl<'a> Universe<'a> {
     /// Index `all`; a second entry with the key of an earlier one is dropped. Returns the
     /// table and, for each entry of `all`, the number it has in the table.
-    pub(crate) fn build(all: Vec<Entry>) -> (Self, Vec<u32>) {
+    pub(crate) fn build(all: Vec<Entry<'a>>) -> (Self, Vec<u32>) {
         // Deduplicated in place: a second table of a few hundred thousand entries would cost
         // its size again in fresh pages.
         let mut entries = all;
         let mut by_key = HashTable::with_capacity(entries.len());
         let hasher = foldhash::fast::RandomState::default();
-        let hash = |e: &Entry| hasher.hash_one((e.site, &e.key, e.id_roaming()));
+        let hash = |e: &Entry<'_>| hasher.hash_one((e.site, &e.key, e.id_roaming()));
         let mut kept = 0;
         let mut slots = Vec::with_capacity(entries.len());
         for i in 0..entries.len() {
@@ -254,7 +297,7 @@ impl Universe {
                 Space::V6(iv) => v6.push((iv.0, iv.1, id)),
                 Space::Ad(name) => ad.entry(name.clone()).or_default().push(id),
             }
-            match e.bref.parsed {
+            match *e.bref.parsed {
                 BoundaryValue::IpSubnet { subnet_id } => subnets.push((subnet_id, id)),
                 BoundaryValue::IpRange { start, end } => ranges.push((start, end, id)),
                 _ => {}
@@ -296,7 +339,10 @@ impl Universe {
     }
 
     /// Whether `e` has the identity `(site, value, roaming)`.
-    fn is(e: &Entry, (site, value, roaming): (SiteCode, &ValueKey, Option<RoamingKind>)) -> bool {
+    fn is(
+        e: &Entry<'_>,
+        (site, value, roaming): (SiteCode, &ValueKey, Option<RoamingKind>),
+    ) -> bool {
         e.site == site && e.key == *value && e.id_roaming() == roaming
     }
 
@@ -379,7 +425,7 @@ impl Universe {
     pub(crate) fn locate(&self, client: &Client) -> Vec<u32> {
         let mut found = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
-            let hit = match &e.bref.parsed {
+            let hit = match e.bref.parsed {
                 BoundaryValue::IpSubnet { subnet_id } => client
                     .ip_subnets
                     .iter()
@@ -434,7 +480,7 @@ mod tests {
 
     use super::*;
     use crate::inventory::synth::{generate, SynthConfig};
-    use crate::inventory::{Boundary, BoundaryKind};
+    use crate::inventory::BoundaryKind;
 
     /// A boundary over a small address space, so that values repeat, nest and overlap.
     fn boundary(site: SiteCode, (kind, a, b, roaming): (u8, u32, u32, bool)) -> Boundary {
@@ -467,13 +513,15 @@ mod tests {
             let base = generate(&SynthConfig::small(11));
             let sites: Vec<SiteCode> = base.sites.iter().map(|s| s.code).collect();
             let masks = SubnetMasks::default();
-            let entries: Vec<Entry> = bounds
+            let boundaries: Vec<Boundary> = bounds
                 .iter()
                 .enumerate()
-                .map(|(i, b)| {
-                    let site = sites[i % sites.len()];
-                    Entry::new(site, BoundaryRef::of(&boundary(site, *b)), i % 3 == 0, &masks)
-                })
+                .map(|(i, b)| boundary(sites[i % sites.len()], *b))
+                .collect();
+            let entries: Vec<Entry<'_>> = boundaries
+                .iter()
+                .enumerate()
+                .map(|(i, b)| Entry::new(b.site_code, BoundaryView::of(b), i % 3 == 0, &masks))
                 .collect();
             let (u, _) = Universe::build(entries);
             let clients: Vec<Client> = nets

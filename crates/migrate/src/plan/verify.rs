@@ -26,7 +26,7 @@ pub use violation::{Violation, ViolationKind};
 
 use super::model::{Action, BoundaryRef, Connection, NewSite, ObjectKind, ObjectRef, Plan, Step};
 use super::state::{HeldBoundary, HierarchyState, SiteState, SiteStatus};
-use super::universe::{ClientEntries, Entry, Universe};
+use super::universe::{BoundaryView, ClientEntries, Entry, Universe};
 use crate::inventory::{Inventory, SiteCode, SiteType};
 
 /// The outcome of [`verify`]: every violation, and the hierarchy before and after.
@@ -121,7 +121,7 @@ struct Sim<'a> {
     new_sites: HashMap<SiteCode, &'a NewSite>,
     /// Primary each new site's clients are assigned to.
     primary_of: HashMap<SiteCode, SiteCode>,
-    universe: Universe,
+    universe: Universe<'a>,
     /// Entries by site.
     site_entries: HashMap<SiteCode, Vec<u32>>,
     /// Direct children of each SMS site (one pass, not a scan of every site per decommission).
@@ -152,12 +152,17 @@ impl<'a> Sim<'a> {
         let mut entries: Vec<Entry> = inv
             .boundaries
             .iter()
-            .map(|b| Entry::new(b.site_code, BoundaryRef::of(b), false, &plan.masks))
+            .map(|b| Entry::new(b.site_code, BoundaryView::of(b), false, &plan.masks))
             .collect();
         let mut adds = Vec::new();
         for (i, step) in plan.steps.iter().enumerate() {
             if let Action::AddBoundary { site, boundary, .. } = &step.action {
-                entries.push(Entry::new(*site, boundary.clone(), true, &plan.masks));
+                entries.push(Entry::new(
+                    *site,
+                    BoundaryView::of_ref(boundary),
+                    true,
+                    &plan.masks,
+                ));
                 adds.push(i);
             }
         }
@@ -383,7 +388,7 @@ impl<'a> Sim<'a> {
                     site,
                     boundary: boundary.clone(),
                     other_site: o.site,
-                    other: o.bref.clone(),
+                    other: o.bref.to_ref(),
                     overlap: verdict,
                 };
                 self.violation(kind);
@@ -393,7 +398,7 @@ impl<'a> Sim<'a> {
                         site,
                         boundary: boundary.clone(),
                         removed_site: o.site,
-                        removed: o.bref.clone(),
+                        removed: o.bref.to_ref(),
                         removed_at,
                     };
                     self.violation(kind);
@@ -541,7 +546,7 @@ impl<'a> Sim<'a> {
                 .flatten()
                 .filter(|e| self.present[**e as usize])
                 .map(|e| HeldBoundary {
-                    boundary: self.universe.entries[*e as usize].bref.clone(),
+                    boundary: self.universe.entries[*e as usize].bref.to_ref(),
                     connection: self.connection[*e as usize],
                 })
                 .collect();

@@ -57,7 +57,7 @@ struct Lookup<'c> {
 }
 
 impl<'c> Lookup<'c> {
-    fn new(universe: &Universe, candidates: &'c [Candidate]) -> Self {
+    fn new(universe: &Universe<'_>, candidates: &'c [Candidate]) -> Self {
         let mut source_of = vec![NONE; universe.len()];
         let mut cm_cand = vec![NONE; universe.len()];
         let mut overlap_off = Vec::with_capacity(candidates.len() + 1);
@@ -280,7 +280,7 @@ impl Planner<'_> {
     /// many more there are. (An SMS source and the new site's entry it becomes count once.)
     fn blocked(&self, cand: &Candidate, reasons: &mut [Block]) -> Vec<FindingKind> {
         reasons.sort_by_key(Block::entry);
-        let boundary = &self.universe.entries[cand.entry as usize].bref;
+        let boundary = self.universe.entries[cand.entry as usize].bref;
         let to_site = cand.to;
         // (kind rank, first block, distinct (site, value) pairs in the way)
         let mut groups: Vec<(u8, &Block, HashSet<InTheWay<'_>>)> = Vec::new();
@@ -303,8 +303,8 @@ impl Planner<'_> {
             .into_iter()
             .map(|(_, block, seen)| {
                 let o = &self.universe.entries[block.entry() as usize];
-                let (other, others) = (o.bref.clone(), seen.len() - 1);
-                let boundary = boundary.clone();
+                let (other, others) = (o.bref.to_ref(), seen.len() - 1);
+                let boundary = boundary.to_ref();
                 match block {
                     Block::CannotDecide(_, other_site) => FindingKind::CannotDecideOverlap {
                         boundary,
@@ -357,8 +357,8 @@ impl Planner<'_> {
                 }
                 let o = &self.universe.entries[other as usize];
                 let kind = FindingKind::CollateralRemoval {
-                    removed: o.bref.clone(),
-                    because: self.universe.entries[cand.entry as usize].bref.clone(),
+                    removed: o.bref.to_ref(),
+                    because: self.universe.entries[cand.entry as usize].bref.to_ref(),
                     to_site: cand.to,
                 };
                 self.finding(Some(o.site), Some(wave), kind);
@@ -378,7 +378,7 @@ impl Planner<'_> {
         let mut seqs = Vec::with_capacity(list.len());
         for e in list {
             let entry = &self.universe.entries[e as usize];
-            let (site, boundary) = (entry.site, entry.bref.clone());
+            let (site, boundary) = (entry.site, entry.bref.to_ref());
             let action = Action::RemoveBoundary { site, boundary };
             let seq = self.push(Phase::Wave, Some(wave.number), action, Vec::new());
             self.present[e as usize] = false;
@@ -396,7 +396,7 @@ impl Planner<'_> {
                 .iter()
                 .filter_map(|(other, _)| self.wait_after[*other as usize]),
         );
-        let boundary = self.universe.entries[cand.entry as usize].bref.clone();
+        let boundary = self.universe.entries[cand.entry as usize].bref.to_ref();
         let action = Action::AddBoundary {
             site: cand.to,
             boundary,
