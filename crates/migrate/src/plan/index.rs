@@ -100,6 +100,14 @@ mod tests {
         v
     }
 
+    /// Intervals `(start, start + len, position)` from `(start, len)` pairs.
+    fn intervals(raw: &[(u32, u32)]) -> Vec<(u32, u32, u32)> {
+        raw.iter()
+            .enumerate()
+            .map(|(i, (s, len))| (*s, s + len, i as u32))
+            .collect()
+    }
+
     #[test]
     fn empty_and_single() {
         let idx: IntervalIndex<u32> = IntervalIndex::new(Vec::new());
@@ -123,11 +131,7 @@ mod tests {
         fn self_join_matches_brute_force(
             raw in prop::collection::vec((0u32..200, 0u32..40), 0..60),
         ) {
-            let items: Vec<(u32, u32, u32)> = raw
-                .iter()
-                .enumerate()
-                .map(|(i, (s, len))| (*s, s + len, i as u32))
-                .collect();
+            let items = intervals(&raw);
             let idx = IntervalIndex::new(items.clone());
             let mut got = Vec::new();
             idx.self_join(|a, b| {
@@ -154,11 +158,7 @@ mod tests {
             raw in prop::collection::vec((0u32..200, 0u32..40), 0..60),
             mut points in prop::collection::vec(0u32..260, 0..80),
         ) {
-            let items: Vec<(u32, u32, u32)> = raw
-                .iter()
-                .enumerate()
-                .map(|(i, (s, len))| (*s, s + len, i as u32))
-                .collect();
+            let items = intervals(&raw);
             let idx = IntervalIndex::new(items.clone());
             points.sort_unstable();
             let tagged: Vec<(u32, usize)> = points.iter().copied().zip(0..).collect();
