@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::model::SiteCode;
+use super::model::{BoundaryKind, SiteCode};
 
 /// How serious a finding is. One scale for every finding about an estate: a load's (here), the
 /// assessment's (`assess::Severity`) and the plan's (`plan::Severity`) are this type.
@@ -83,6 +83,30 @@ pub enum FindingKind {
         /// Its secondary parent.
         parent: SiteCode,
     },
+    /// A site boundary of a kind SMS 2003 only had as a roaming boundary (an IP range or an
+    /// IPv6 prefix); the row is kept as a site boundary.
+    UnsupportedSiteBoundary {
+        /// The SMS 2003 site.
+        site: SiteCode,
+        /// The boundary's kind.
+        boundary_kind: BoundaryKind,
+        /// The value.
+        value: String,
+    },
+    /// Two rows for one key give a column different values; the first is kept. (Rows that only
+    /// complete each other are merged without a finding.)
+    ConflictingValue {
+        /// The key, e.g. `HOU`.
+        key: String,
+        /// The column.
+        column: &'static str,
+        /// The value kept (from the first row that has one).
+        kept: String,
+        /// This row's value, dropped.
+        dropped: String,
+        /// Line of the row whose value was kept.
+        first_line: u64,
+    },
     /// A resource is assigned to more than one site; the first row is kept.
     SeveralAssignedSites {
         /// Resource ID.
@@ -140,6 +164,28 @@ impl fmt::Display for FindingKind {
             Self::ParentIsSecondary { code, parent } => {
                 write!(f, "site {code} reports to {parent}, a secondary site")
             }
+            Self::UnsupportedSiteBoundary {
+                site,
+                boundary_kind,
+                value,
+            } => write!(
+                f,
+                "{site} has {} `{value}` as a site boundary, but SMS 2003 site boundaries are IP \
+                 subnets and Active Directory sites only; kept as a site boundary: check whether \
+                 it is one of the site's roaming boundaries",
+                boundary_kind.as_str()
+            ),
+            Self::ConflictingValue {
+                key,
+                column,
+                kept,
+                dropped,
+                first_line,
+            } => write!(
+                f,
+                "{column} of `{key}` is `{kept}` on line {first_line} and `{dropped}` here; \
+                 `{kept}` kept"
+            ),
             Self::SeveralAssignedSites {
                 resource_id,
                 kept,

@@ -638,6 +638,12 @@ mod tests {
             let loaded = round_trip(&inv);
             proptest::prop_assert_eq!(&loaded.inventory, &inv);
             proptest::prop_assert!(loaded.worst() < Some(Severity::Error));
+            // The generator makes site boundaries SMS 2003 allows.
+            let unsupported = loaded
+                .findings
+                .iter()
+                .any(|f| matches!(f.kind, FindingKind::UnsupportedSiteBoundary { .. }));
+            proptest::prop_assert!(!unsupported);
         }
     }
 }

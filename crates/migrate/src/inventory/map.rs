@@ -77,8 +77,9 @@ pub enum ValueProblem {
     /// Roaming is not empty, `Local` or `Remote`.
     #[error("roaming must be empty (site boundary), Local or Remote")]
     Roaming,
-    /// The boundary value does not parse.
-    #[error(transparent)]
+    /// The boundary value does not parse. Shown without the value, which the error that
+    /// carries this problem shows once already ("(found `...`)").
+    #[error("{}", .0.reason())]
     Boundary(#[from] BoundaryValueError),
     /// Not an IPv4 or IPv6 address.
     #[error("not an IP address")]

@@ -16,7 +16,10 @@ use serde::{Deserialize, Serialize};
 mod boundary;
 mod site_code;
 
-pub use boundary::{Boundary, BoundaryKind, BoundaryValue, BoundaryValueError, RoamingKind};
+pub use boundary::{
+    parse_ipv6_prefix, Boundary, BoundaryKind, BoundaryValue, BoundaryValueError, Ipv6Problem,
+    RoamingKind,
+};
 pub use site_code::{SiteCode, SiteCodeError};
 
 /// The whole hierarchy as one value.

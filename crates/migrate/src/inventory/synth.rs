@@ -399,8 +399,9 @@ fn gen_boundaries(rng: &mut Rng, sites: &[Site], count: usize) -> Vec<Boundary> 
             BoundaryKind::Ipv6Prefix => format!("2001:0db8:{:04x}:{:04x}", j >> 16, j & 0xFFFF),
         };
         let roaming = match rng.below(100) {
-            0..=79 => None,
-            80..=94 => Some(RoamingKind::Local),
+            // SMS 2003 site boundaries are IP subnets and AD sites only.
+            0..=79 if kind.sms2003_site_boundary() => None,
+            0..=94 => Some(RoamingKind::Local),
             _ => Some(RoamingKind::Remote),
         };
         if let Ok(b) = Boundary::new(site, kind, &value, roaming) {

@@ -4,7 +4,9 @@ use std::cmp::Ordering;
 
 use super::super::finding::{Finding, FindingKind, Severity};
 use super::super::map::SiteSettings;
-use super::super::model::{Boundary, Client, Inventory, RoamingKind, Site, SiteCode, SiteType};
+use super::super::model::{
+    Boundary, Client, Inventory, RoamingKind, SecurityMode, Site, SiteCode, SiteProduct, SiteType,
+};
 use super::super::schema::Table;
 
 /// Finds clients by resource ID for rows in ascending resource-ID order: a forward merge
@@ -161,21 +163,53 @@ fn cycle_members(rows: &[(Site, u64)], start: SiteCode) -> Vec<SiteCode> {
     }
 }
 
+/// Merge `site_settings.csv` into the sites. Several rows for one site are merged column by
+/// column: the SQL export and `inventory pull` write the central site's SQL Server facts, the
+/// SMS Provider script (`inventory script`) every site's SQL Server and database names, and a
+/// consultant may add rows by hand; a column two rows give different values is an error
+/// finding (the first value is kept).
 pub(super) fn merge_settings(
     inv: &mut Inventory,
-    rows: Vec<(SiteSettings, u64)>,
+    mut rows: Vec<(SiteSettings, u64)>,
     f: &mut Vec<Finding>,
 ) {
     let file = Table::SiteSettings.spec().file;
-    let rows = dedup(
-        rows,
-        |a, b| a.code.cmp(&b.code),
-        |s| s.code.map(|c| c.to_string()).unwrap_or_default(),
-        file,
-        Severity::Error,
-        f,
-    );
-    for (s, line) in rows {
+    rows.sort_by(|a, b| a.0.code.cmp(&b.0.code).then(a.1.cmp(&b.1)));
+    // Each merged row keeps the line every column's value came from.
+    type Origins = Vec<(&'static str, u64)>;
+    let mut merged: Vec<(SiteSettings, u64, Origins)> = Vec::new();
+    for (row, line) in rows {
+        match merged.last_mut() {
+            Some((kept, first_line, origins)) if kept.code == row.code => {
+                let key = row.code.map(|c| c.to_string()).unwrap_or_default();
+                let from = |origins: &[(&'static str, u64)], column| {
+                    origins
+                        .iter()
+                        .find(|(c, _)| *c == column)
+                        .map_or(*first_line, |(_, l)| *l)
+                };
+                let mut filled = Vec::new();
+                merge_row(kept, row, |column, conflict| match conflict {
+                    None => filled.push((column, line)),
+                    Some((kept, dropped)) => f.push(Finding {
+                        severity: Severity::Error,
+                        file,
+                        line: Some(line),
+                        kind: FindingKind::ConflictingValue {
+                            key: key.clone(),
+                            column,
+                            kept,
+                            dropped,
+                            first_line: from(origins, column),
+                        },
+                    }),
+                });
+                origins.extend(filled);
+            }
+            _ => merged.push((row, line, Vec::new())),
+        }
+    }
+    for (s, line, _) in merged {
         let Some(code) = s.code else { continue };
         let Ok(i) = inv.sites.binary_search_by(|site| site.code.cmp(&code)) else {
             f.push(dangling(
@@ -199,6 +233,90 @@ pub(super) fn merge_settings(
         site.dotnet20 = s.dotnet20;
         site.feature_packs = s.feature_packs;
     }
+}
+
+/// Fill the columns `kept` lacks from `row`, telling `seen(column, None)` for each one filled
+/// and `seen(column, Some((kept, other)))` for each column both give, differently.
+fn merge_row(
+    kept: &mut SiteSettings,
+    row: SiteSettings,
+    mut seen: impl FnMut(&'static str, Option<(String, String)>),
+) {
+    fn fill<T: PartialEq>(
+        column: &'static str,
+        kept: &mut Option<T>,
+        new: Option<T>,
+        show: impl Fn(&T) -> String,
+        seen: &mut impl FnMut(&'static str, Option<(String, String)>),
+    ) {
+        match (kept.as_ref(), new) {
+            (None, Some(new)) => {
+                *kept = Some(new);
+                seen(column, None);
+            }
+            (Some(a), Some(b)) if *a != b => seen(column, Some((show(a), show(&b)))),
+            _ => {}
+        }
+    }
+    let s = &mut seen;
+    let mode = |m: &SecurityMode| format!("{m:?}");
+    fill(
+        "SecurityMode",
+        &mut kept.security_mode,
+        row.security_mode,
+        mode,
+        s,
+    );
+    fill(
+        "ServicePack",
+        &mut kept.service_pack,
+        row.service_pack,
+        u8::to_string,
+        s,
+    );
+    fill(
+        "SQLServer",
+        &mut kept.sql_server,
+        row.sql_server,
+        String::clone,
+        s,
+    );
+    fill(
+        "SQLDatabase",
+        &mut kept.database_name,
+        row.database_name,
+        String::clone,
+        s,
+    );
+    fill(
+        "SQLVersion",
+        &mut kept.sql_version,
+        row.sql_version,
+        String::clone,
+        s,
+    );
+    let sp = u8::to_string;
+    fill(
+        "SQLServicePack",
+        &mut kept.sql_service_pack,
+        row.sql_service_pack,
+        sp,
+        s,
+    );
+    let yes = bool::to_string;
+    fill(
+        "SQLReplication",
+        &mut kept.sql_replication,
+        row.sql_replication,
+        yes,
+        s,
+    );
+    fill("DotNet20", &mut kept.dotnet20, row.dotnet20, yes, s);
+    let mut packs =
+        (!kept.feature_packs.is_empty()).then(|| std::mem::take(&mut kept.feature_packs));
+    let new_packs = (!row.feature_packs.is_empty()).then_some(row.feature_packs);
+    fill("FeaturePacks", &mut packs, new_packs, |p| p.join(";"), s);
+    kept.feature_packs = packs.unwrap_or_default();
 }
 
 pub(super) fn resolve_boundaries(
@@ -234,15 +352,32 @@ pub(super) fn resolve_boundaries(
         f,
     );
     for (b, line) in &rows {
-        if inv.site(b.site_code).is_none() {
-            f.push(dangling(
+        match inv.site(b.site_code) {
+            None => f.push(dangling(
                 file,
                 *line,
                 "SiteCode",
                 b.site_code.as_str(),
                 "site",
                 false,
-            ));
+            )),
+            Some(site)
+                if b.is_site_boundary()
+                    && !b.kind.sms2003_site_boundary()
+                    && matches!(site.product(), SiteProduct::Sms2003 | SiteProduct::Sms20) =>
+            {
+                f.push(Finding {
+                    severity: Severity::Warning,
+                    file,
+                    line: Some(*line),
+                    kind: FindingKind::UnsupportedSiteBoundary {
+                        site: b.site_code,
+                        boundary_kind: b.kind,
+                        value: b.value.clone(),
+                    },
+                });
+            }
+            Some(_) => {}
         }
     }
     strip(rows)

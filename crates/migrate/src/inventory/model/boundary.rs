@@ -33,8 +33,11 @@ impl BoundaryKind {
     }
 
     /// Parse the CSV spelling (case-insensitive; spaces and `_` optional), also accepting the
-    /// site control file's plural spellings (`IP Subnets`, `IP Ranges`, `AD Site Name`,
-    /// `IPv6 Prefixes`).
+    /// site control file's spellings: `SMS_SCI_RoamingBoundary.Types` (`IP Subnets`,
+    /// `IP Ranges`, `AD Site Name`, `IPv6 Prefixes`; SMS_SCI_RoamingBoundary Server WMI Class,
+    /// <https://learn.microsoft.com/en-us/previous-versions/system-center/developer/cc143004(v=msdn.10)>)
+    /// and `SMS_SCI_SiteAssignment.AssignTypes` (`IP Subnet`, `Active Directory site`, as the
+    /// SMS 2003 Scripting Guide's boundary scripts write them).
     pub fn parse(text: &str) -> Option<Self> {
         let norm: String = text
             .chars()
@@ -43,11 +46,28 @@ impl BoundaryKind {
             .collect();
         match norm.as_str() {
             "ipsubnet" | "ipsubnets" => Some(Self::IpSubnet),
-            "iprange" | "ipranges" => Some(Self::IpRange),
-            "adsite" | "adsitename" | "adsites" => Some(Self::AdSite),
+            "iprange" | "ipranges" | "ipaddressrange" | "ipaddressranges" => Some(Self::IpRange),
+            "adsite"
+            | "adsitename"
+            | "adsites"
+            | "activedirectorysite"
+            | "activedirectorysitename" => Some(Self::AdSite),
             "ipv6prefix" | "ipv6prefixes" => Some(Self::Ipv6Prefix),
             _ => None,
         }
+    }
+
+    /// Whether an SMS 2003 site may have a *site* boundary of this kind. SMS 2003 site
+    /// boundaries are IP subnets and Active Directory sites; IP ranges (and IPv6 prefixes)
+    /// exist only as roaming boundaries. "Planning Site Boundaries and Roaming Boundaries"
+    /// (SMS 2003 Concepts, Planning, and Deployment Guide,
+    /// <http://technet.microsoft.com/en-us/library/cc181572.aspx>): "the boundaries of an SMS
+    /// site are defined by IP subnet or Active Directory site name"; "Roaming and Roaming
+    /// Boundaries" (<https://technet.microsoft.com/en-us/library/cc181243.aspx>): "Roaming
+    /// boundaries are specified by IP subnet, IP address range, and/or Active Directory site
+    /// name".
+    pub fn sms2003_site_boundary(self) -> bool {
+        matches!(self, Self::IpSubnet | Self::AdSite)
     }
 }
 
@@ -109,8 +129,8 @@ impl BoundaryValue {
     /// - IP subnet: a dotted IPv4 subnet ID, `10.1.0.0`;
     /// - IP range: `10.1.0.1-10.1.0.254` (spaces around `-` allowed), start not after end;
     /// - AD site: any non-empty name without control characters;
-    /// - IPv6 prefix: `2001:db8::/48`, or SMS's own form of one to four hex groups
-    ///   (`2001:0db8:0001:0002`), each group 16 bits, length = 16 × groups.
+    /// - IPv6 prefix: CIDR `2001:db8::/48`, or SMS's own form without a length — see
+    ///   [`parse_ipv6_prefix`] for the prefix-length rule.
     ///
     /// # Errors
     /// [`BoundaryValueError`] naming the rejected text.
@@ -161,7 +181,8 @@ impl BoundaryValue {
     }
 }
 
-/// Why a boundary value does not parse.
+/// Why a boundary value does not parse. Each message names the value; [`reason`](Self::reason)
+/// says the same without it, for callers that show the value themselves.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BoundaryValueError {
@@ -184,16 +205,20 @@ pub enum BoundaryValueError {
         value: String,
     },
     /// Not an IPv6 prefix.
-    #[error("`{value}` is not an IPv6 prefix")]
+    #[error("`{value}` is not an IPv6 prefix: {problem}")]
     Ipv6Prefix {
         /// The rejected text.
         value: String,
+        /// What is wrong with it.
+        problem: Ipv6Problem,
     },
     /// The prefix has bits set beyond its length.
-    #[error("IPv6 prefix `{value}` has bits set beyond its length")]
+    #[error("IPv6 prefix `{value}` has bits set past its length /{len}")]
     Ipv6HostBits {
         /// The rejected text.
         value: String,
+        /// The prefix length it was read with.
+        len: u8,
     },
     /// An empty AD site name or one with control characters.
     #[error("`{value}` is not a valid Active Directory site name")]
@@ -201,6 +226,52 @@ pub enum BoundaryValueError {
         /// The rejected text.
         value: String,
     },
+}
+
+impl BoundaryValueError {
+    /// What is wrong, without repeating the value (for messages that show it already).
+    pub fn reason(&self) -> String {
+        match self {
+            Self::Ipv4 { .. } => "not an IPv4 address".to_owned(),
+            Self::RangeSyntax { .. } => "not an IP range of the form `start-end`".to_owned(),
+            Self::RangeReversed { .. } => "the IP range starts after it ends".to_owned(),
+            Self::Ipv6Prefix { problem, .. } => format!("not an IPv6 prefix: {problem}"),
+            Self::Ipv6HostBits { len, .. } => {
+                format!("the IPv6 prefix has bits set past its length /{len}")
+            }
+            Self::AdSite { .. } => "not a valid Active Directory site name".to_owned(),
+        }
+    }
+}
+
+/// Why a text is not an IPv6 prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Ipv6Problem {
+    /// Empty.
+    #[error("it is empty")]
+    Empty,
+    /// A group is empty, longer than four digits or not hexadecimal.
+    #[error("each group is one to four hex digits")]
+    Group,
+    /// `::` appears more than once.
+    #[error("`::` may appear only once")]
+    DoubleColons,
+    /// More than four groups without a `/length`.
+    #[error(
+        "without `/length` it is SMS's 64-bit form of at most four 16-bit groups; \
+         write `address/length` for any other prefix"
+    )]
+    TooManyGroups,
+    /// `::` between four written groups, where it stands for no group.
+    #[error("`::` stands for no group between four written groups")]
+    NothingCompressed,
+    /// The address before `/` does not parse.
+    #[error("the part before `/` is not an IPv6 address")]
+    Address,
+    /// The length after `/` is not 1 to 128.
+    #[error("the length after `/` must be 1 to 128")]
+    Length,
 }
 
 /// `u128` ⇄ IPv6 address text, for the serde form of [`BoundaryValue::Ipv6Prefix`].
@@ -242,33 +313,37 @@ fn parse_range(text: &str) -> Result<BoundaryValue, BoundaryValueError> {
     Ok(BoundaryValue::IpRange { start, end })
 }
 
-fn parse_v6_prefix(text: &str) -> Result<BoundaryValue, BoundaryValueError> {
-    let bad = || BoundaryValueError::Ipv6Prefix {
+/// Parse an IPv6 prefix as SMS and smsmig write it. The prefix-length rule:
+///
+/// - `address/length` (CIDR, e.g. `2001:db8::/48`): as written; bits past the length must be 0.
+/// - No length, with `::` (`2001:db8:40::`, how SMS shows a prefix whose trailing groups are 0)
+///   or four groups written out (`2001:0DB8:0040:0000`, the form the ConfigMgr 2007 console
+///   stores: "an IPv6 prefix entered as `aa::bb` would need to be translated into
+///   `00AA:0000:0000:00BB`", New Boundary dialog box,
+///   <http://systemscenter.ru/smsv4.en/html/067302a4-3770-4444-bf17-2de050df9bb7.htm>): the
+///   64-bit subnet prefix SMS compares clients' prefixes with, i.e. a /64; `::` stands for the
+///   zero groups up to the fourth.
+/// - No length, one to three groups without `::` (`2001:0db8:0040`): 16 bits per group
+///   (/16, /32, /48), as this format has always read them.
+///
+/// # Errors
+/// [`BoundaryValueError::Ipv6Prefix`] saying what is wrong, or
+/// [`BoundaryValueError::Ipv6HostBits`] when bits past the length are set.
+pub fn parse_ipv6_prefix(text: &str) -> Result<(u128, u8), BoundaryValueError> {
+    let bad = |problem| BoundaryValueError::Ipv6Prefix {
         value: text.to_owned(),
+        problem,
     };
     let (prefix, len) = if let Some((addr, len)) = text.split_once('/') {
-        let addr: Ipv6Addr = addr.trim().parse().map_err(|_| bad())?;
-        let len: u8 = len.trim().parse().map_err(|_| bad())?;
+        let addr: Ipv6Addr = addr.trim().parse().map_err(|_| bad(Ipv6Problem::Address))?;
+        let len: u8 = len.trim().parse().map_err(|_| bad(Ipv6Problem::Length))?;
+        if len == 0 || len > 128 {
+            return Err(bad(Ipv6Problem::Length));
+        }
         (u128::from(addr), len)
     } else {
-        // SMS form: up to four 16-bit groups, no `::`.
-        let groups: Vec<&str> = text.split(':').collect();
-        if groups.is_empty() || groups.len() > 4 {
-            return Err(bad());
-        }
-        let mut prefix = 0u128;
-        for (i, group) in groups.iter().enumerate() {
-            if group.is_empty() || group.len() > 4 {
-                return Err(bad());
-            }
-            let v = u16::from_str_radix(group, 16).map_err(|_| bad())?;
-            prefix |= u128::from(v) << (112 - 16 * i);
-        }
-        (prefix, (16 * groups.len()) as u8)
+        sms_ipv6_prefix(text).map_err(bad)?
     };
-    if len == 0 || len > 128 {
-        return Err(bad());
-    }
     let host = if len == 128 {
         0
     } else {
@@ -277,9 +352,61 @@ fn parse_v6_prefix(text: &str) -> Result<BoundaryValue, BoundaryValueError> {
     if prefix & host != 0 {
         return Err(BoundaryValueError::Ipv6HostBits {
             value: text.to_owned(),
+            len,
         });
     }
-    Ok(BoundaryValue::Ipv6Prefix { prefix, len })
+    Ok((prefix, len))
+}
+
+/// SMS's form without a length: at most four 16-bit groups, `::` allowed once.
+fn sms_ipv6_prefix(text: &str) -> Result<(u128, u8), Ipv6Problem> {
+    if text.is_empty() {
+        return Err(Ipv6Problem::Empty);
+    }
+    let groups = |part: &str| -> Result<Vec<u16>, Ipv6Problem> {
+        if part.is_empty() {
+            return Ok(Vec::new());
+        }
+        part.split(':')
+            .map(|g| {
+                if g.is_empty() || g.len() > 4 {
+                    return Err(Ipv6Problem::Group);
+                }
+                u16::from_str_radix(g, 16).map_err(|_| Ipv6Problem::Group)
+            })
+            .collect()
+    };
+    let (head, tail, compressed) = match text.split_once("::") {
+        Some((head, tail)) => {
+            if tail.contains("::") {
+                return Err(Ipv6Problem::DoubleColons);
+            }
+            (groups(head)?, groups(tail)?, true)
+        }
+        None => (groups(text)?, Vec::new(), false),
+    };
+    let written = head.len() + tail.len();
+    if written > 4 {
+        return Err(Ipv6Problem::TooManyGroups);
+    }
+    // `2001:db8:1:2::` is the usual way to write a /64; `1:2::3:4` would leave `::` standing
+    // for no group at all, and is more likely a full address misread as a prefix.
+    if compressed && written == 4 && !tail.is_empty() {
+        return Err(Ipv6Problem::NothingCompressed);
+    }
+    let count = if compressed { 4 } else { written };
+    let mut all = head;
+    all.resize(count - tail.len(), 0);
+    all.extend(tail);
+    let prefix = all
+        .iter()
+        .enumerate()
+        .fold(0u128, |acc, (i, g)| acc | u128::from(*g) << (112 - 16 * i));
+    Ok((prefix, (16 * count) as u8))
+}
+
+fn parse_v6_prefix(text: &str) -> Result<BoundaryValue, BoundaryValueError> {
+    parse_ipv6_prefix(text).map(|(prefix, len)| BoundaryValue::Ipv6Prefix { prefix, len })
 }
 
 /// A site or roaming boundary of one site.
@@ -368,10 +495,57 @@ mod tests {
         );
         assert!(matches!(
             BoundaryValue::parse(BoundaryKind::Ipv6Prefix, "2001:db8::1/64"),
-            Err(BoundaryValueError::Ipv6HostBits { .. })
+            Err(BoundaryValueError::Ipv6HostBits { len: 64, .. })
         ));
         assert!(BoundaryValue::parse(BoundaryKind::Ipv6Prefix, "2001:db8::/129").is_err());
         assert!(BoundaryValue::parse(BoundaryKind::Ipv6Prefix, "1:2:3:4:5").is_err());
+    }
+
+    fn v6(text: &str) -> Result<(u128, u8), BoundaryValueError> {
+        parse_ipv6_prefix(text)
+    }
+
+    #[test]
+    fn ipv6_prefixes_as_sms_writes_them_are_64_bit() {
+        let p64 = |s: &str| (s.parse::<Ipv6Addr>().map(u128::from).unwrap(), 64);
+        // SMS's display of a prefix whose trailing groups are zero.
+        assert_eq!(v6("2001:db8:40::"), Ok(p64("2001:db8:40::")));
+        // The ConfigMgr console's stored form, upper case.
+        assert_eq!(v6("2001:0DB8:0040:0000"), Ok(p64("2001:db8:40::")));
+        // Its documented example: `aa::bb` is `00AA:0000:0000:00BB`.
+        assert_eq!(v6("aa::bb"), Ok(p64("aa:0:0:bb::")));
+        assert_eq!(v6("2001:db8:1:2::"), Ok(p64("2001:db8:1:2::")));
+        assert_eq!(v6("::"), Ok((0, 64)));
+        // Fewer than four groups without `::` keep their 16 bits each.
+        assert_eq!(v6("2001:0db8:0040"), Ok((p64("2001:db8:40::").0, 48)));
+        assert_eq!(v6("2001"), Ok((p64("2001::").0, 16)));
+    }
+
+    #[test]
+    fn ipv6_prefix_errors_say_why_once() {
+        let problem = |s: &str| match v6(s) {
+            Err(BoundaryValueError::Ipv6Prefix { problem, .. }) => problem,
+            other => panic!("{s}: {other:?}"),
+        };
+        assert_eq!(problem("2001:db8:1:2:3::"), Ipv6Problem::TooManyGroups);
+        assert_eq!(problem("2001:db8:1:2:0:0:0:0"), Ipv6Problem::TooManyGroups);
+        assert_eq!(problem("1:2::3:4"), Ipv6Problem::NothingCompressed);
+        assert_eq!(problem("2001::db8::"), Ipv6Problem::DoubleColons);
+        assert_eq!(problem("2001:db8g::"), Ipv6Problem::Group);
+        assert_eq!(problem("20011:db8::"), Ipv6Problem::Group);
+        assert_eq!(problem("2001:db8:::"), Ipv6Problem::Group);
+        assert_eq!(problem(""), Ipv6Problem::Empty);
+        assert_eq!(problem("2001:db8::/0"), Ipv6Problem::Length);
+        assert_eq!(problem("2001:db8::/x"), Ipv6Problem::Length);
+        assert_eq!(problem("10.0.0.0/8"), Ipv6Problem::Address);
+        let err = v6("2001:db8::1:2:3/64").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "IPv6 prefix `2001:db8::1:2:3/64` has bits set past its length /64"
+        );
+        let err = v6("2001:db8:1:2:3::").unwrap_err();
+        assert_eq!(err.to_string().matches("2001:db8:1:2:3::").count(), 1);
+        assert!(!err.reason().contains("2001"), "{}", err.reason());
     }
 
     #[test]
@@ -389,5 +563,19 @@ mod tests {
             Some(BoundaryKind::IpSubnet)
         );
         assert_eq!(BoundaryKind::parse("subnet"), None);
+        // The site control file's spellings.
+        for (text, kind) in [
+            ("IP Subnets", BoundaryKind::IpSubnet),
+            ("IP Ranges", BoundaryKind::IpRange),
+            ("AD Site Name", BoundaryKind::AdSite),
+            ("Active Directory site", BoundaryKind::AdSite),
+            ("IPv6 Prefixes", BoundaryKind::Ipv6Prefix),
+        ] {
+            assert_eq!(BoundaryKind::parse(text), Some(kind), "{text}");
+        }
+        assert!(BoundaryKind::IpSubnet.sms2003_site_boundary());
+        assert!(BoundaryKind::AdSite.sms2003_site_boundary());
+        assert!(!BoundaryKind::IpRange.sms2003_site_boundary());
+        assert!(!BoundaryKind::Ipv6Prefix.sms2003_site_boundary());
     }
 }

@@ -94,22 +94,24 @@ fn sample_sites() -> Vec<crate::inventory::model::Site> {
 fn sample_boundaries() -> Vec<Boundary> {
     use BoundaryKind::{AdSite, IpRange, IpSubnet, Ipv6Prefix};
     use RoamingKind::{Local, Remote};
+    // Site boundaries are IP subnets and AD sites only, as SMS 2003 allows; IP ranges and IPv6
+    // prefixes are roaming boundaries (see `BoundaryKind::sms2003_site_boundary`).
     let rows: &[(&str, BoundaryKind, &str, Option<RoamingKind>)] = &[
         ("HOU", IpSubnet, "10.1.0.0", None),
         ("HOU", IpSubnet, "10.1.1.0", None),
         ("HOU", IpSubnet, "10.1.2.0", None),
-        ("HOU", IpRange, "10.1.16.1-10.1.31.254", None),
         ("HOU", AdSite, "Houston-HQ", None),
-        ("HOU", Ipv6Prefix, "2001:0db8:0001:0001", None),
+        ("HOU", IpRange, "10.1.16.1-10.1.31.254", Some(Local)),
+        ("HOU", Ipv6Prefix, "2001:0db8:0001:0001", Some(Local)),
         ("HOU", IpRange, "10.1.0.1-10.1.63.254", Some(Local)),
         ("HOU", AdSite, "Houston-VPN", Some(Remote)),
         ("BMT", IpSubnet, "10.2.0.0", None),
         ("BMT", IpSubnet, "10.2.1.0", None),
         ("BMT", AdSite, "Beaumont", None),
-        // Overlaps HOU's 10.1.16.1-10.1.31.254 site boundary.
-        ("BMT", IpRange, "10.1.30.1-10.1.40.254", None),
+        // Overlaps HOU's local roaming ranges.
+        ("BMT", IpRange, "10.1.30.1-10.1.40.254", Some(Local)),
         ("GAL", IpSubnet, "10.3.0.0", None),
-        ("GAL", IpRange, "10.3.8.1-10.3.15.254", None),
+        ("GAL", IpRange, "10.3.8.1-10.3.15.254", Some(Local)),
         ("DAL", IpSubnet, "10.20.0.0", None),
         ("DAL", IpSubnet, "10.20.1.0", None),
         ("DAL", IpSubnet, "10.20.2.0", None),
@@ -120,7 +122,7 @@ fn sample_boundaries() -> Vec<Boundary> {
         ("FTW", AdSite, "FortWorth", None),
         ("SAT", IpSubnet, "10.30.0.0", None),
         ("SAT", IpSubnet, "10.30.1.0", None),
-        ("SAT", IpRange, "10.30.64.1-10.30.127.254", None),
+        ("SAT", IpRange, "10.30.64.1-10.30.127.254", Some(Local)),
         ("SAT", AdSite, "SanAntonio", None),
         ("CRP", IpSubnet, "10.31.0.0", None),
         ("CRP", IpRange, "10.31.0.1-10.31.3.254", Some(Local)),
@@ -129,7 +131,8 @@ fn sample_boundaries() -> Vec<Boundary> {
         ("AUS", AdSite, "Austin", None),
         // Claimed by SAT as well.
         ("AUS", AdSite, "SanAntonio", Some(Local)),
-        ("AUS", Ipv6Prefix, "2001:0db8:0040", None),
+        // SMS's own form of a /64 prefix.
+        ("AUS", Ipv6Prefix, "2001:db8:40::", Some(Local)),
         ("ELP", IpSubnet, "10.41.0.0", None),
     ];
     rows.iter()
