@@ -130,6 +130,8 @@ pub(crate) enum InventoryCommand {
     Pull(InventoryPullArgs),
     /// Summarise an inventory directory.
     Show(InventoryShowArgs),
+    /// Write the VBScript that reads boundaries and site settings from the SMS Provider.
+    Script(InventoryScriptArgs),
 }
 
 #[derive(Debug, Args)]
@@ -162,6 +164,16 @@ pub(crate) struct InventoryPullArgs {
     /// Directory to write the CSV files into.
     #[arg(long)]
     pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InventoryScriptArgs {
+    /// Directory to write smsmig-inventory.vbs into (created if missing).
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+    /// Replace an existing script (a backup is kept).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Args)]

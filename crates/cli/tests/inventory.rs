@@ -22,6 +22,16 @@ fn smsmig(args: &[&str]) -> (i32, String) {
     smsmig_env(args, &[])
 }
 
+/// The JSON document on a transcript's stdout.
+fn stdout_json(transcript: &str) -> serde_json::Value {
+    let json = transcript
+        .split("--- stdout\n")
+        .nth(1)
+        .and_then(|s| s.split("--- stderr\n").next())
+        .unwrap();
+    serde_json::from_str(json).unwrap()
+}
+
 #[test]
 fn show_prints_the_site_tree_with_versions_and_counts() {
     let (code, text) = smsmig(&["inventory", "show", "--inventory", &fixture("hierarchy")]);
@@ -44,12 +54,7 @@ fn show_json_carries_the_schema() {
         &fixture("hierarchy-sqlcmd"),
     ]);
     assert_eq!(code, 0);
-    let json = text
-        .split("--- stdout\n")
-        .nth(1)
-        .and_then(|s| s.split("--- stderr\n").next())
-        .unwrap();
-    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    let value = stdout_json(&text);
     assert_eq!(value["schema"], "smsmig.inventory/1");
     assert_eq!(value["sites"][0]["code"], "HOU");
     assert_eq!(value["totals"]["resources"], 3);
@@ -192,4 +197,57 @@ fn pull_from_sql_server_2000_points_to_the_offline_route() {
     let text = text.replace(&server_arg, "127.0.0.1,<port>");
     assert!(text.contains("SQL Server 2000 (8.00.2039)"), "{text}");
     settings().bind(|| insta::assert_snapshot!("inventory_pull_sql2000", text));
+}
+
+/// `smsmig inventory script` in a fresh directory: exit code and transcript, temp path hidden.
+fn script_run(tmp: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let out = tmp.join("kit");
+    let out = out.display().to_string();
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["inventory", "script", "--out", &out]);
+    common::smsmig(&all)
+        .filter(tmp, "<tmp>")
+        .run()
+        .code_and_transcript()
+}
+
+#[test]
+fn script_writes_the_provider_vbscript_and_says_how_to_run_it() {
+    use smsmig_migrate::inventory::script::{provider_script, Provider};
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, text) = script_run(tmp.path(), &[]);
+    assert_eq!(code, 0, "{text}");
+    let written = std::fs::read(tmp.path().join("kit/smsmig-inventory.vbs")).unwrap();
+    assert_eq!(written, provider_script(Provider::Wmi).into_bytes());
+    settings().bind(|| insta::assert_snapshot!("inventory_script_text", text));
+
+    // An existing script is kept unless --force, which keeps a backup.
+    let (code, text) = script_run(tmp.path(), &[]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("smsmig-inventory.vbs exists; use --force"),
+        "{text}"
+    );
+    let (code, text) = script_run(tmp.path(), &["--quiet"]);
+    assert_eq!(code, 2, "{text}");
+    let all = ["inventory", "script", "--force", "--out"];
+    let out = tmp.path().join("kit").display().to_string();
+    let mut args = all.to_vec();
+    args.push(&out);
+    let run = common::smsmig(&args).run();
+    assert_eq!(run.code, 0);
+    assert!(tmp.path().join("kit/smsmig-inventory.vbs.bak").is_file());
+}
+
+#[test]
+fn script_json_describes_the_script() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, text) = script_run(tmp.path(), &["--format", "json"]);
+    assert_eq!(code, 0, "{text}");
+    let value = stdout_json(&text);
+    assert_eq!(value["schema"], "smsmig.inventory-script/1");
+    assert_eq!(value["read_only"], true);
+    assert_eq!(value["queries"].as_array().unwrap().len(), 5);
+    assert_eq!(value["writes"][0]["file"], "boundaries.csv");
+    settings().bind(|| insta::assert_snapshot!("inventory_script_json", text));
 }

@@ -7,6 +7,7 @@
 //! - [`map`]: one row → one model record, shared by the CSV loader and the live pull.
 //! - [`load`]: loading an export directory, with located [`LoadError`]s and [`Finding`]s.
 //! - `pull` (feature `mssql`): the live extraction through tiberius.
+//! - [`script`]: the VBScript that reads boundaries and site settings from the SMS Provider.
 //! - [`summary`]: the per-site summary `smsmig inventory show` prints.
 //! - [`write`](mod@write): writing a model back as an export directory.
 //! - [`synth`]: synthetic hierarchies of any size, and the sample hierarchy.
@@ -20,6 +21,7 @@ pub mod model;
 #[cfg(feature = "mssql")]
 pub mod pull;
 pub mod schema;
+pub mod script;
 pub mod summary;
 pub mod synth;
 pub mod write;
@@ -28,10 +30,10 @@ pub use error::{LoadError, Location};
 pub use finding::{Finding, FindingKind, Severity};
 pub use load::{load_dir, Loaded};
 pub use model::{
-    sms2003_service_pack, Advertisement, Boundary, BoundaryKind, BoundaryValue, BoundaryValueError,
-    Client, ClientType, Collection, CollectionRule, Inventory, Package, Program, Query, Report,
-    RoamingKind, SecurityMode, Site, SiteCode, SiteCodeError, SiteProduct, SiteType,
-    SMS2003_SERVICE_PACK_BUILDS,
+    parse_ipv6_prefix, sms2003_service_pack, Advertisement, Boundary, BoundaryKind, BoundaryValue,
+    BoundaryValueError, Client, ClientType, Collection, CollectionRule, Inventory, Ipv6Problem,
+    Package, Program, Query, Report, RoamingKind, SecurityMode, Site, SiteCode, SiteCodeError,
+    SiteProduct, SiteType, SMS2003_SERVICE_PACK_BUILDS,
 };
 pub use schema::{extraction_script, Table, TableSpec, TABLES};
 pub use summary::{summarize, SiteSummary, Summary, Totals};

@@ -1,9 +1,10 @@
-//! `smsmig inventory sql|pull|show`: print the extraction queries, run them against a site
-//! database, and summarise an export directory.
+//! `smsmig inventory sql|pull|script|show`: print the extraction queries, run them against a
+//! site database, write the SMS Provider script, and summarise an export directory.
 //!
 //! Exit codes: `show` 0, or 1 when the load found error-level problems (duplicate keys), or 2
 //! for unreadable or malformed input (with `file:line:column`); `pull` 0, or 1 when rows were
-//! written that the loader will reject, or 2 when the pull failed.
+//! written that the loader will reject, or 2 when the pull failed; `script` 0, or 2 when the
+//! script exists (without `--force`) or cannot be written.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -17,13 +18,14 @@ use smsmig_migrate::inventory::{
     Summary, TABLES,
 };
 
-use crate::args::{InventoryCommand, InventoryPullArgs, InventoryShowArgs};
+use crate::args::{InventoryCommand, InventoryPullArgs, InventoryScriptArgs, InventoryShowArgs};
 use crate::output::{Exit, Output};
 
 pub(crate) fn run(cmd: InventoryCommand, out: &mut Output) -> anyhow::Result<Exit> {
     match cmd {
         InventoryCommand::Sql => sql(out),
         InventoryCommand::Pull(args) => pull::run(&args, out),
+        InventoryCommand::Script(args) => script::run(&args, out),
         InventoryCommand::Show(args) => show(&args, out),
     }
 }
@@ -273,6 +275,7 @@ mod pull {
     use smsmig_migrate::inventory::pull::{
         pull, Auth, Notice, Progress, PullOptions, PullReport, Target,
     };
+    use smsmig_migrate::inventory::script::provider_columns;
 
     pub(super) fn run(args: &InventoryPullArgs, out: &mut Output) -> anyhow::Result<Exit> {
         let target = Target::parse(&args.server, &args.database)?;
@@ -302,6 +305,18 @@ mod pull {
         Ok(if bad > 0 { Exit::Findings } else { Exit::Ok })
     }
 
+    /// Which of smsmig's scripts fills a table the pull could not read.
+    pub(super) fn fill_with(file: &str) -> &'static str {
+        let table = TABLES.iter().find(|t| t.file == file).map(|t| t.table);
+        match table.and_then(provider_columns) {
+            Some(_) => {
+                "the SMS Provider script fills it: `smsmig inventory script` \
+                 (docs/inventory-format.md)"
+            }
+            None => "run its query from `smsmig inventory sql` with a login that can read the view",
+        }
+    }
+
     fn write_json(
         report: &PullReport,
         args: &InventoryPullArgs,
@@ -313,6 +328,8 @@ mod pull {
             rows: u64,
             written: bool,
             bad_rows: u64,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            fill_with: Option<&'static str>,
         }
         #[derive(Serialize)]
         struct Doc {
@@ -337,6 +354,7 @@ mod pull {
                     rows: t.rows,
                     written: t.written,
                     bad_rows: t.bad_rows,
+                    fill_with: (!t.written).then(|| fill_with(t.file)),
                 })
                 .collect(),
         })
@@ -352,7 +370,7 @@ mod pull {
         }
         for t in &report.tables {
             let state = match (t.written, t.bad_rows) {
-                (false, _) => "not written".to_owned(),
+                (false, _) => format!("not written: {}", fill_with(t.file)),
                 (true, 0) => format!("{} rows", t.rows),
                 (true, bad) => format!("{} rows, {bad} the loader will reject", t.rows),
             };
@@ -406,13 +424,19 @@ mod pull {
             let text = match notice {
                 Notice::Server(v) => format!("server runs {} ({v})", v.product()),
                 Notice::NotInDatabase { file } => {
-                    format!("{file}: not in the site database's views; add it by hand (docs/inventory-format.md)")
+                    format!(
+                        "{file}: not in the site database's views; {}",
+                        fill_with(file)
+                    )
                 }
                 Notice::MissingObject {
                     file,
                     object,
                     skipped: true,
-                } => format!("{file}: {object} does not exist or is not readable; skipped"),
+                } => format!(
+                    "{file}: {object} does not exist or is not readable; skipped ({})",
+                    fill_with(file)
+                ),
                 Notice::MissingObject { file, object, .. } => {
                     format!("{file}: {object} does not exist or is not readable; its columns are left empty")
                 }
@@ -462,5 +486,92 @@ mod pull {
                 bar.finish();
             }
         }
+    }
+}
+
+mod script {
+    //! `smsmig inventory script`: writes the SMS Provider VBScript and says how to run it.
+
+    use super::*;
+    use smsmig_migrate::inventory::script::{
+        description, provider_script, Description, Provider, SCRIPT_FILE,
+    };
+
+    use crate::write::write_atomic;
+
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        schema: &'static str,
+        path: String,
+        backup: Option<String>,
+        #[serde(flatten)]
+        script: &'a Description,
+    }
+
+    pub(super) fn run(args: &InventoryScriptArgs, out: &mut Output) -> anyhow::Result<Exit> {
+        let path = args.out.join(SCRIPT_FILE);
+        if path.exists() && !args.force {
+            anyhow::bail!(
+                "{} exists; use --force to overwrite it (a backup is kept)",
+                path.display()
+            );
+        }
+        std::fs::create_dir_all(&args.out)
+            .with_context(|| format!("creating {}", args.out.display()))?;
+        let backup = write_atomic(&path, provider_script(Provider::Wmi).as_bytes())?;
+        let about = description();
+        if out.json() {
+            out.write_json(&Doc {
+                schema: "smsmig.inventory-script/1",
+                path: path.display().to_string(),
+                backup: backup.map(|b| b.display().to_string()),
+                script: &about,
+            })?;
+        } else if !out.quiet {
+            render(&path, backup.as_deref(), &about, out)?;
+        }
+        Ok(Exit::Ok)
+    }
+
+    fn render(
+        path: &Path,
+        backup: Option<&Path>,
+        about: &Description,
+        out: &mut Output,
+    ) -> anyhow::Result<()> {
+        writeln!(out, "wrote {}", path.display())?;
+        if let Some(b) = backup {
+            writeln!(out, "kept the previous script as {}", b.display())?;
+        }
+        writeln!(
+            out,
+            "\nRuns on: {}\nRun against: {}\nRights: {}\n  {}",
+            about.runs_on, about.run_against, about.rights, about.run
+        )?;
+        writeln!(out, "\nIt only reads; `/whatif` prints every query first:")?;
+        for q in about.queries {
+            let each = if q.per_site { " (each site)" } else { "" };
+            writeln!(out, "  {}{each}", q.wql)?;
+        }
+        let files: Vec<&str> = about.writes.iter().map(|f| f.file).collect();
+        writeln!(
+            out,
+            "\nThen put {} beside the other CSV files of the inventory directory (append \
+             site_settings.csv's rows to an existing one: rows of one site are merged) and run \
+             `smsmig inventory show --inventory DIR`.",
+            files.join(" and ")
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pull::fill_with;
+
+    #[test]
+    fn pull_names_the_script_that_fills_what_it_cannot_read() {
+        assert!(fill_with("boundaries.csv").contains("smsmig inventory script"));
+        assert!(fill_with("clients.csv").contains("smsmig inventory sql"));
     }
 }

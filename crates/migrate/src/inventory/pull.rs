@@ -127,7 +127,8 @@ pub struct PullOptions {
 pub enum Notice {
     /// The server's version, from PRELOGIN.
     Server(ServerVersion),
-    /// A table's data is not in the database's views (boundaries); add the file by hand.
+    /// A table's data is not in the database's views (boundaries): the SMS Provider script
+    /// ([`script`](super::script)) fills it.
     NotInDatabase {
         /// The CSV file.
         file: &'static str,

@@ -585,11 +585,13 @@ pub fn extraction_script() -> String {
 
 const BOUNDARY_NOTE: &str = "\
 -- SMS 2003 keeps boundaries in the site control file, not in a reporting view, so there is
--- no query. Write one row per boundary with the columns
+-- no query: `smsmig inventory script` writes a read-only VBScript that reads them from the
+-- SMS Provider (SMS_SCI_SiteAssignment, SMS_SCI_RoamingBoundary) and writes this file. By
+-- hand, write one row per boundary with the columns
 --   SiteCode,BoundaryType,Value,Roaming
--- Site boundaries (SMS_SCI_SiteAssignment: AssignTypes/AssignDetails) have an empty Roaming;
--- roaming boundaries (SMS_SCI_RoamingBoundary: Types/Details/Flags) have Roaming = Local
--- (flag 0) or Remote (flag 1). BoundaryType is IP Subnet, IP Range, AD Site or IPv6 Prefix.
+-- Site boundaries (AssignTypes/AssignDetails) have an empty Roaming; roaming boundaries
+-- (Types/Details/Flags) have Roaming = Local (flag 0) or Remote (flag 1). BoundaryType is
+-- IP Subnet, IP Range, AD Site or IPv6 Prefix.
 ";
 
 #[cfg(test)]
