@@ -102,7 +102,10 @@ impl Wine {
         let exe = find_exe().ok_or_else(|| {
             "Wine is not installed (Debian: apt-get install wine64; or set SMSMIG_WINE)".to_owned()
         })?;
-        let user = std::env::var("USER").unwrap_or_else(|_| "user".to_owned());
+        let user = std::env::var("USER")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| "user".to_owned());
         let prefix = std::env::temp_dir().join(format!("smsmig-wineprefix-{user}"));
         let wine = Wine { exe, prefix };
         let run = wine.run(&["cmd", "/c", "exit 0"], None, &[]);
